@@ -19,7 +19,9 @@ constexpr std::array<int128_t, 39> make_pow10() {
 constexpr std::array<int128_t, 39> kPow10 = make_pow10();
 const int128_t kLimit = kPow10[kMaxDigits];  // |mantissa| < 10^38
 
-bool fits(int128_t m) { return m < kLimit && m > -kLimit; }
+bool fits(int128_t m) {
+  return m < kLimit && m > -kLimit;
+}
 
 // m × 10^k, or nullopt when it leaves the mantissa range.
 std::optional<int128_t> scale_up(int128_t m, int k) {
@@ -32,7 +34,9 @@ std::optional<int128_t> scale_up(int128_t m, int k) {
 
 }  // namespace
 
-int128_t pow10_i128(int n) { return kPow10[n]; }
+int128_t pow10_i128(int n) {
+  return kPow10[n];
+}
 
 int128_t div_round_half_away(int128_t n, int128_t d) {
   int128_t q = n / d;
@@ -49,7 +53,8 @@ std::string i128_to_string(int128_t v) {
   if (v == 0) return "0";
   bool neg = v < 0;
   // -v is safe: mantissas stay within ±10^38.
-  unsigned __int128 u = neg ? static_cast<unsigned __int128>(-v) : static_cast<unsigned __int128>(v);
+  unsigned __int128 u =
+      neg ? static_cast<unsigned __int128>(-v) : static_cast<unsigned __int128>(v);
   char buf[48];
   int pos = 48;
   while (u != 0) {
@@ -134,7 +139,9 @@ std::optional<Decimal> Decimal::from_double(double v) {
   return parse(std::string_view(buf, r.ptr - buf));
 }
 
-bool Decimal::is_integer() const { return s_ == 0 || m_ % kPow10[s_] == 0; }
+bool Decimal::is_integer() const {
+  return s_ == 0 || m_ % kPow10[s_] == 0;
+}
 
 std::optional<int64_t> Decimal::to_int64() const {
   if (!is_integer()) return std::nullopt;
@@ -194,7 +201,9 @@ std::optional<Decimal> add(const Decimal& a, const Decimal& b) {
   return Decimal(r, s);
 }
 
-std::optional<Decimal> sub(const Decimal& a, const Decimal& b) { return add(a, b.negated()); }
+std::optional<Decimal> sub(const Decimal& a, const Decimal& b) {
+  return add(a, b.negated());
+}
 
 std::optional<Decimal> mul(const Decimal& a, const Decimal& b) {
   int128_t r;

@@ -91,6 +91,8 @@ bool is_ident_start(char32_t c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || is_cjk(c);
 }
 
-bool is_ident_part(char32_t c) { return is_ident_start(c) || (c >= '0' && c <= '9'); }
+bool is_ident_part(char32_t c) {
+  return is_ident_start(c) || (c >= '0' && c <= '9');
+}
 
 }  // namespace zhida::utf8
