@@ -21,6 +21,7 @@ struct Issue {
   int line = 0;         // 1-based; 0 when the issue has no position
   int column = 0;       // 1-based, in code points
   int length = 0;       // code points the issue covers (for underlining), >= 0
+  std::string field;    // where in a document: "P0003.conditions[1].rule"; may be empty
 
   bool is_error() const { return severity == Severity::kError; }
 };

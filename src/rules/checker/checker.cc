@@ -27,6 +27,16 @@ int edit_distance(std::string_view a, std::string_view b) {
   return prev[y.size()];
 }
 
+// Whether the code points of `a` appear in `b` in order.
+bool is_subsequence(std::string_view a, std::string_view b) {
+  size_t i = 0, j = 0;
+  while (i < a.size() && j < b.size()) {
+    size_t at = i;
+    if (utf8::next(a, i) != utf8::next(b, j)) i = at;
+  }
+  return i >= a.size();
+}
+
 class Checker {
  public:
   Checker(std::string_view text, const Schema& schema, const CheckOptions& options, Issues& issues)
@@ -159,6 +169,15 @@ class Checker {
         }
       }
       int len = utf8::length(n.text);
+      if (best.empty() || best_d > std::max(1, len / 2)) {
+        // An abbreviation: 营收 for 营业收入 (the letters in order).
+        best = {};
+        for (std::string_view name : schema_.names()) {
+          if (is_subsequence(n.text, name) && (best.empty() || name.size() < best.size()))
+            best = name;
+        }
+        if (!best.empty()) best_d = 0;
+      }
       if (!best.empty() && best_d <= std::max(1, len / 2))
         msg += fmt::format("，是否指“{}”？", best);
       else
