@@ -1,5 +1,7 @@
 #include "base/utf8.h"
 
+#include <cstring>
+
 namespace zhida::utf8 {
 
 char32_t next(std::string_view s, size_t& i) {
@@ -56,7 +58,14 @@ int length(std::string_view s) {
 }
 
 bool valid(std::string_view s) {
-  for (size_t i = 0; i < s.size();) {
+  size_t i = 0;
+  // ASCII fast path, eight bytes at a time.
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    if (w & 0x8080808080808080ull) break;
+  }
+  for (; i < s.size();) {
     size_t before = i;
     char32_t c = next(s, i);
     if (c == kInvalid && !(i - before == 3 && s.substr(before, 3) == "\xEF\xBF\xBD")) return false;

@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "base/huge_alloc.h"
+
 namespace zhida::portrait {
 
 class Bitmap {
@@ -21,6 +23,10 @@ class Bitmap {
   uint64_t* words() { return words_.data(); }
 
   void resize(size_t n, bool value = false) {
+    if (!value && n >= n_ && (n + 63) / 64 == words_.size()) {
+      n_ = n;  // the tail bits are zero already
+      return;
+    }
     size_t old = n_;
     n_ = n;
     words_.resize((n + 63) / 64, value ? ~uint64_t{0} : 0);
@@ -28,6 +34,7 @@ class Bitmap {
     clear_tail();
   }
   void reserve(size_t n) { words_.reserve((n + 63) / 64); }
+  void shrink_to_fit() { words_.shrink_to_fit(); }
   bool get(size_t i) const { return (words_[i >> 6] >> (i & 63)) & 1; }
   void set(size_t i) { words_[i >> 6] |= uint64_t{1} << (i & 63); }
   void clear(size_t i) { words_[i >> 6] &= ~(uint64_t{1} << (i & 63)); }
@@ -49,7 +56,7 @@ class Bitmap {
   void clear_tail() {
     if (n_ % 64 != 0 && !words_.empty()) words_.back() &= (uint64_t{1} << (n_ % 64)) - 1;
   }
-  std::vector<uint64_t> words_;
+  std::vector<uint64_t, HugeAllocator<uint64_t>> words_;
   size_t n_ = 0;
 };
 

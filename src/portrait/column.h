@@ -16,12 +16,14 @@
 
 #include <roaring/roaring.hh>
 
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <string_view>
 #include <vector>
 
 #include "base/decimal.h"
+#include "base/huge_alloc.h"
 #include "base/result.h"
 #include "portrait/bitmap.h"
 #include "portrait/dictionary.h"
@@ -39,32 +41,35 @@ class Column {
   rules::Type type() const { return type_; }
   ColumnKind kind() const { return kind_; }
   rules::AttrRef ref() const { return ref_; }
-  size_t size() const { return valid_.size(); }
+  size_t size() const { return rows_; }
   const Bitmap& valid() const { return valid_; }
-  bool is_valid(size_t row) const { return valid_.get(row); }
+  bool is_valid(size_t row) const { return row < rows_ && valid_.get(row); }
 
   // kDecimal
   int scale() const { return scale_; }
-  const std::vector<int64_t>& ints() const { return ints_; }
+  std::span<const int64_t> ints() const { return {ints_.data(), rows_}; }
   Decimal decimal_at(size_t row) const { return Decimal::from_parts(ints_[row], scale_); }
   // kDate
-  const std::vector<int32_t>& dates() const { return dates_; }
+  std::span<const int32_t> dates() const { return {dates_.data(), rows_}; }
   // kBool
   const Bitmap& bools() const { return bools_; }
   // kText (codes) and kSet (members)
-  const std::vector<uint32_t>& codes() const { return codes_; }
+  std::span<const uint32_t> codes() const { return {codes_.data(), rows_}; }
   const Dictionary& dict() const { return dict_; }
   // kSet: rows holding member `code` of dict().
   const Roaring& members(uint32_t code) const { return members_[code]; }
 
   // The value as the evaluator sees it.
+  // Rows at or past size() read as missing (columns grow on write).
   rules::Value value(size_t row) const;
   rules::Tri set_contains(size_t row, std::string_view member) const;
   // The members of a set value (kSet, valid rows).
   std::vector<std::string_view> set_at(size_t row) const;
 
-  // Grows to `rows` rows; new rows are missing.
+  // Grows (or shrinks) to `rows` rows; new rows are missing.
   void resize(size_t rows);
+  // Pre-allocates for a bulk load.
+  void reserve(size_t rows);
   void set_missing(size_t row);
   // Fails when the value does not fit an int64 mantissa at the column scale.
   Status set_decimal(size_t row, const Decimal& d);
@@ -72,6 +77,10 @@ class Column {
   void set_bool(size_t row, bool b);
   void set_text(size_t row, std::string_view text);
   void set_set(size_t row, std::span<const std::string_view> members);
+
+  // Appends the rows of `other` (a column of the same attribute and type)
+  // after this column's size() rows. For merging tables loaded in parallel.
+  Status append(const Column& other);
 
   // Call after a bulk load: compresses the set bitmaps.
   void optimize();
@@ -84,11 +93,17 @@ class Column {
   ColumnKind kind_;
   rules::AttrRef ref_;
   Bitmap valid_;
+  // Grows storage to hold at least `rows` rows (amortised doubling); the
+  // typed vectors are kept at their allocated length, rows_ is the size.
+  void grow(size_t rows);
+
   int scale_ = 0;
-  std::vector<int64_t> ints_;
-  std::vector<int32_t> dates_;
+  size_t rows_ = 0;
+  size_t allocated_ = 0;
+  std::vector<int64_t, HugeAllocator<int64_t>> ints_;
+  std::vector<int32_t, HugeAllocator<int32_t>> dates_;
   Bitmap bools_;
-  std::vector<uint32_t> codes_;
+  std::vector<uint32_t, HugeAllocator<uint32_t>> codes_;
   Dictionary dict_;
   std::vector<Roaring> members_;
 };

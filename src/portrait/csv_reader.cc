@@ -23,6 +23,17 @@ Result<std::unique_ptr<CsvReader>> CsvReader::open(const std::string& path) {
   return r;
 }
 
+Result<std::unique_ptr<CsvReader>> CsvReader::open_range(const std::string& path, uint64_t begin, uint64_t end) {
+  auto r = open(path);
+  if (!r.ok()) return r;
+  if (std::fseek((*r)->file_, static_cast<long>(begin), SEEK_SET) != 0)
+    return Error("io.seek_failed", fmt::format("无法定位文件 {}", path));
+  (*r)->base_offset_ = begin;
+  (*r)->limit_ = end - begin;
+  (*r)->started_ = begin > 0;  // a byte-order mark can only be at the start
+  return r;
+}
+
 std::unique_ptr<CsvReader> CsvReader::from_string(std::string data) {
   std::unique_ptr<CsvReader> r(new CsvReader());
   r->end_ = data.size();
@@ -59,6 +70,7 @@ CsvReader::Status CsvReader::next(std::vector<CsvCell>& cells, std::string* why)
       consumed_ += 3;
     }
   }
+  if (consumed_ >= limit_) return Status::kEnd;
   // Find the end of the record: a newline outside quotes. `scan` is where
   // scanning resumes after a refill (positions are relative to pos_).
   size_t scan = 0;

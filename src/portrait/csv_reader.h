@@ -30,6 +30,9 @@ class CsvReader {
   CsvReader& operator=(const CsvReader&) = delete;
 
   static Result<std::unique_ptr<CsvReader>> open(const std::string& path);
+  // Reads the records that start in [begin, end) of a file; `begin` must be
+  // the start of a record. For parallel loading: several readers on ranges.
+  static Result<std::unique_ptr<CsvReader>> open_range(const std::string& path, uint64_t begin, uint64_t end);
   // Reads from memory (tests, fuzzing, uploads).
   static std::unique_ptr<CsvReader> from_string(std::string data);
 
@@ -43,6 +46,10 @@ class CsvReader {
   int64_t line() const { return record_line_; }
   // Bytes consumed so far (for progress).
   uint64_t bytes_read() const { return consumed_; }
+  // The file offset just past the last record read.
+  uint64_t position() const { return base_offset_ + consumed_; }
+  // Lines consumed so far.
+  int64_t lines() const { return line_ - 1; }
 
  private:
   CsvReader() = default;
@@ -54,6 +61,8 @@ class CsvReader {
   size_t end_ = 0;  // end of valid data in buf_
   bool eof_ = false;
   bool started_ = false;
+  uint64_t base_offset_ = 0;
+  uint64_t limit_ = UINT64_MAX;  // records starting at or past this are not read
   int64_t line_ = 1;
   int64_t record_line_ = 0;
   uint64_t consumed_ = 0;

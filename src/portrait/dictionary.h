@@ -1,8 +1,13 @@
-// Dictionary: distinct texts stored once in an arena, each with a dense code
-// (0, 1, 2 … in order of first appearance). Enum and string columns store
-// codes; a predicate on a text column is evaluated once per distinct text.
-// Codes are stable: a text never changes its code. Not thread-safe for
-// writes; reads are safe while nobody writes.
+// Dictionary: texts stored in an arena, each with a dense code (0, 1, 2 …
+// in order of first appearance). Enum and string columns store codes; a
+// predicate on a text column is evaluated once per entry, then looked up by
+// code.
+//
+// A column of mostly distinct texts (names, credit codes, phone numbers)
+// gains nothing from a hash index: after kProbeRows interns, when more than
+// 3/4 of them were new, the dictionary stops indexing and appends every text
+// (an entry may then repeat; codes still name texts). Codes are stable.
+// Not thread-safe for writes; reads are safe while nobody writes.
 #pragma once
 
 #include <cstdint>
@@ -11,16 +16,23 @@
 #include <string_view>
 #include <vector>
 
+#include "base/huge_alloc.h"
+
 namespace zhida::portrait {
 
 class Dictionary {
  public:
   static constexpr uint32_t kNone = UINT32_MAX;
 
-  // The code of `s`, adding it when new.
+  static constexpr uint32_t kProbeRows = 32768;
+
+  // The code of `s`, adding it when new (always adding when not indexed).
   uint32_t intern(std::string_view s);
-  // The code of `s`, or kNone.
+  // A code whose text is `s`, or kNone.
   uint32_t find(std::string_view s) const;
+  bool indexed() const { return indexed_; }
+  // Appends every entry of `other`; returns the code each of its codes maps to.
+  std::vector<uint32_t> merge(const Dictionary& other);
   std::string_view at(uint32_t code) const {
     return {arena_.data() + offsets_[code], offsets_[code + 1] - offsets_[code]};
   }
@@ -31,9 +43,14 @@ class Dictionary {
   void grow();
   static uint64_t hash(std::string_view s);
 
-  std::string arena_;
-  std::vector<uint64_t> offsets_ = {0};  // size()+1 entries
-  std::vector<uint32_t> slots_;          // open addressing: code+1, 0 = empty
+  uint32_t append(std::string_view s);
+
+  std::vector<char, HugeAllocator<char>> arena_;
+  std::vector<uint64_t, HugeAllocator<uint64_t>> offsets_ = {0};  // size()+1 entries
+  // Open addressing: (hash >> 32) << 32 | (code + 1); 0 = empty.
+  std::vector<uint64_t> slots_;
+  bool indexed_ = true;
+  uint64_t interns_ = 0;
 };
 
 }  // namespace zhida::portrait

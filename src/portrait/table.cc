@@ -30,7 +30,6 @@ Result<uint32_t> EnterpriseTable::add_row(int64_t id) {
   }
   ids_.push_back(id);
   if (!ids_ascending_) id_index_[id] = row;
-  for (auto& c : columns_) c->resize(ids_.size());
   return row;
 }
 
@@ -99,7 +98,45 @@ std::shared_ptr<const Catalog> EnterpriseTable::catalog_with_observed_values() c
   return cat;
 }
 
+Status EnterpriseTable::append(EnterpriseTable&& other) {
+  bool ascending = ids_ascending_ && other.ids_ascending_ &&
+                   (ids_.empty() || other.ids_.empty() || other.ids_.front() > ids_.back());
+  if (!ascending) {
+    for (int64_t id : other.ids_)
+      if (row_of(id)) return Error("enterprise.duplicate_id", fmt::format("企业编号 {} 重复", id));
+  }
+  pad();
+  other.pad();
+  size_t base = ids_.size();
+  for (const auto& oc : other.columns_) {
+    Column& c = ensure_column(oc->ref());
+    if (c.size() < base) c.resize(base);
+    ZHIDA_TRY(c.append(*oc));
+  }
+  for (int64_t id : other.ids_) {
+    if (!ascending) {
+      if (ids_ascending_) {
+        ids_ascending_ = false;
+        for (uint32_t r = 0; r < ids_.size(); ++r) id_index_[ids_[r]] = r;
+      }
+      id_index_[id] = static_cast<uint32_t>(ids_.size());
+    }
+    ids_.push_back(id);
+  }
+  pad();
+  other.ids_.clear();
+  other.columns_.clear();
+  other.by_attr_.clear();
+  return Status::Ok();
+}
+
+void EnterpriseTable::pad() {
+  for (auto& c : columns_)
+    if (c->size() != ids_.size()) c->resize(ids_.size());
+}
+
 void EnterpriseTable::optimize() {
+  pad();
   for (auto& c : columns_) c->optimize();
   ids_.shrink_to_fit();
 }

@@ -69,6 +69,19 @@ class EnterpriseTable {
   // values seen (so the checker can warn about a misspelt value).
   std::shared_ptr<const Catalog> catalog_with_observed_values() const;
 
+  // Moves the rows of `other` (same catalog) after this table's rows. Fails
+  // when an id is in both (nothing is changed then).
+  Status append(EnterpriseTable&& other);
+
+  // Columns grow as they are written; pad() sizes every column to rows()
+  // (the new cells missing). Readers that scan columns (the engine) need it;
+  // optimize() does it too.
+  void pad();
+  bool padded() const {
+    for (const auto& c : columns_)
+      if (c->size() != ids_.size()) return false;
+    return true;
+  }
   void optimize();
   size_t memory_bytes() const;
 
