@@ -13,6 +13,8 @@ int main(int argc, char** argv) {
   zhida::app::add_explain_command(app, exit_code);
   zhida::app::add_check_rule_command(app, exit_code);
   zhida::app::add_import_command(app, exit_code);
+  zhida::app::add_gen_district_command(app, exit_code);
+  zhida::app::add_serve_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

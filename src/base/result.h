@@ -78,9 +78,13 @@ class [[nodiscard]] Status {
 
 }  // namespace zhida
 
-// Propagate a failed Status/Result from the current function.
-#define ZHIDA_TRY(expr)                              \
-  do {                                               \
-    auto&& zhida_try_ = (expr);                      \
-    if (!zhida_try_.ok()) return zhida_try_.error(); \
+// Propagate a failed Status/Result from the current function. Nests (a
+// lambda using it inside another use) without shadowing.
+#define ZHIDA_TRY_CONCAT_(a, b) a##b
+#define ZHIDA_TRY_NAME_(n) ZHIDA_TRY_CONCAT_(zhida_try_, n)
+#define ZHIDA_TRY(expr) ZHIDA_TRY_IMPL_(expr, ZHIDA_TRY_NAME_(__COUNTER__))
+#define ZHIDA_TRY_IMPL_(expr, name)          \
+  do {                                       \
+    auto&& name = (expr);                    \
+    if (!name.ok()) return name.error();     \
   } while (0)

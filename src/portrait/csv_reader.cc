@@ -149,7 +149,12 @@ CsvReader::Status CsvReader::next(std::vector<CsvCell>& cells, std::string* why)
   pos_ += consumed;
   consumed_ += consumed;
   size_t len = rec_len;
-  if (len > 0 && rec[len - 1] == '\r' && !in_quotes) --len;
+  last_newline_ = !at_eof_record;
+  last_cr_ = false;
+  if (len > 0 && rec[len - 1] == '\r' && !in_quotes) {
+    --len;
+    last_cr_ = true;
+  }
   if (in_quotes) {
     *why = "引号没有闭合：带引号的单元格缺少结尾的引号";
     return Status::kBadRecord;

@@ -50,6 +50,10 @@ class CsvReader {
   uint64_t position() const { return base_offset_ + consumed_; }
   // Lines consumed so far.
   int64_t lines() const { return line_ - 1; }
+  // Whether the last record read ended with a line break (not the end of
+  // the input), and whether that was CRLF.
+  bool ended_with_newline() const { return last_newline_; }
+  bool ended_with_cr() const { return last_cr_; }
 
  private:
   CsvReader() = default;
@@ -66,6 +70,8 @@ class CsvReader {
   int64_t line_ = 1;
   int64_t record_line_ = 0;
   uint64_t consumed_ = 0;
+  bool last_newline_ = false;
+  bool last_cr_ = false;
 };
 
 }  // namespace zhida::portrait

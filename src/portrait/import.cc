@@ -293,6 +293,9 @@ class RowParser {
           RowError{line, std::move(column), shorten(value), std::move(reason)});
   }
 
+  bool span_wanted() const { return static_cast<bool>(opt_.row_span); }
+  void span(int64_t id, uint64_t offset, uint64_t length) const { opt_.row_span(id, offset, length); }
+
   std::string column_name(size_t c) const {
     const Attribute* a = attrs_[c];
     return plan_.refs[c].year ? fmt::format("{}[{}]", a->name, plan_.refs[c].year) : a->name;
@@ -361,6 +364,7 @@ Status read_rows(CsvReader& reader, RowParser& rows, const RowSink& sink, Import
   std::vector<CsvCell> cells;
   std::string why;
   for (;;) {
+    uint64_t start = reader.position();
     auto st = reader.next(cells, &why);
     if (st == CsvReader::Status::kEnd) break;
     if (st == CsvReader::Status::kBadRecord) {
@@ -370,7 +374,20 @@ Status read_rows(CsvReader& reader, RowParser& rows, const RowSink& sink, Import
       continue;
     }
     if (cells.size() == 1 && cells[0].text.empty() && !cells[0].quoted) continue;  // blank line
-    ZHIDA_TRY(rows.row(reader.line() + line_offset, cells, sink));
+    if (!rows.span_wanted()) {
+      ZHIDA_TRY(rows.row(reader.line() + line_offset, cells, sink));
+      continue;
+    }
+    uint64_t end = reader.position();
+    ZHIDA_TRY(rows.row(reader.line() + line_offset, cells, [&](int64_t id, std::span<const FactCell> c) -> Status {
+      Status sunk = sink(id, c);
+      if (!sunk.ok()) return sunk;
+      uint64_t len = end - start;
+      if (reader.ended_with_newline()) --len;
+      if (reader.ended_with_cr()) --len;
+      rows.span(id, start, len);
+      return Status::Ok();
+    }));
   }
   return Status::Ok();
 }

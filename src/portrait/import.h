@@ -48,6 +48,10 @@ struct ImportReport {
 struct ImportOptions {
   std::shared_ptr<const Catalog> declared;  // optional catalog file
   size_t max_errors = 1000;                 // errors kept in the report
+  // CSV only: called for every good row with where its text is in the input
+  // (byte offset and length without the line break), e.g. to index a stored
+  // upload.
+  std::function<void(int64_t id, uint64_t offset, uint64_t length)> row_span;
 };
 
 // One parsed cell of a good row. Views stay valid during the sink call only.

@@ -1,0 +1,71 @@
+// zhida serve: the platform — JSON API, web UI, background work.
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "app/cli.h"
+#include "app/commands.h"
+#include "app/serve.h"
+#include "http/api/api.h"
+#include "http/server.h"
+
+namespace zhida::app {
+
+std::string default_static_dir() {
+  namespace fs = std::filesystem;
+  if (fs::exists("web/dist/index.html")) return "web/dist";
+  char self[4096];
+  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n > 0) {
+    self[n] = 0;
+    fs::path p = fs::path(self).parent_path().parent_path() / "web" / "dist";  // build/zhida -> web/dist
+    if (fs::exists(p / "index.html")) return p.string();
+  }
+  return "";
+}
+
+int serve(const ServeOptions& o) {
+  std::string url = o.db.empty() ? "sqlite:" + (std::filesystem::path(o.data) / "zhida.db").string() : o.db;
+  services::PlatformOptions popts;
+  popts.db_url = url;
+  popts.clock = o.clock;
+  popts.migrations = services::service_migrations();
+  spdlog::info("opening {}", url.rfind("postgres", 0) == 0 ? "PostgreSQL database" : url);
+  auto platform = services::Platform::open(popts);
+  if (!platform.ok()) return fail(platform.error());
+  auto svc = services::Services::start(**platform);
+  if (!svc.ok()) return fail(svc.error());
+  http::Api api{**platform, **svc};
+  http::ServerConfig config;
+  config.host = o.host;
+  config.port = static_cast<uint16_t>(o.port);
+  config.threads = o.threads;
+  config.static_dir = o.static_dir.empty() ? default_static_dir() : o.static_dir;
+  http::Server server(config, http::build_router(api));
+  Status st = server.start();
+  if (!st.ok()) return fail(st.error());
+  spdlog::info("zhida 已启动：http://{}:{}（{} 家企业，{} 项在实施政策）", o.host, server.port(),
+               (*platform)->enterprise_count(), (*platform)->policies().size());
+  if (o.on_ready) o.on_ready(server.port());
+  Status ran = server.run_until_signal();
+  if (!ran.ok()) return fail(ran.error());
+  (*svc)->stop();
+  spdlog::info("zhida 已停止");
+  return 0;
+}
+
+void add_serve_command(CLI::App& app, int& exit_code) {
+  auto o = std::make_shared<ServeOptions>();
+  CLI::App* cmd = app.add_subcommand("serve", "启动平台：JSON 接口（/api/v1）与网页");
+  cmd->add_option("--host", o->host, "监听地址")->capture_default_str();
+  cmd->add_option("--port", o->port, "端口（0 = 任选空闲端口）")->capture_default_str()->check(CLI::Range(0, 65535));
+  cmd->add_option("--data", o->data, "数据目录（SQLite 数据库在其中）")->capture_default_str();
+  cmd->add_option("--db", o->db, "数据库地址：sqlite:路径 或 postgresql://…（默认 DATA/zhida.db）");
+  cmd->add_option("--static", o->static_dir, "网页文件目录（默认 web/dist）");
+  cmd->add_option("--threads", o->threads, "处理请求的线程数（0 = 按 CPU 数）");
+  cmd->callback([o, &exit_code] { exit_code = serve(*o); });
+}
+
+}  // namespace zhida::app

@@ -1,0 +1,39 @@
+// The JSON API under /api/v1: the services every route reaches, the router
+// that holds the routes, and the OpenAPI document that describes them.
+//
+// Routes live in one file per area (routes_*.cc), each with a
+// register_*_routes(Router&, Api&) function called by build_router(), and an
+// OpenAPI fragment in openapi/<area>.json. A test checks that every route
+// the router has is in the document, and the reverse.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "http/router.h"
+#include "services/services.h"
+
+namespace zhida::http {
+
+// What the routes work with. Owned by the app (zhida serve); outlives the
+// server. Areas add their services here.
+struct Api {
+  services::Platform& platform;
+  services::Services& services;
+};
+
+// Every route of the API, with the session middleware in front.
+Router build_router(Api& api);
+
+// The OpenAPI 3 document (fragments merged), as served at /api/v1/openapi.json.
+const nlohmann::json& openapi_document();
+
+// ---- one function per area (routes_*.cc)
+void register_meta_routes(Router& router, Api& api);
+void register_portrait_routes(Router& router, Api& api);
+void register_policy_routes(Router& router, Api& api);
+void register_matching_routes(Router& router, Api& api);
+
+}  // namespace zhida::http
