@@ -9,6 +9,7 @@
 #include "app/cli.h"
 #include "app/commands.h"
 #include "base/format.h"
+#include "match/engine.h"
 #include "match/reference.h"
 
 namespace zhida::app {
@@ -25,7 +26,7 @@ double peak_rss_mb() {
 void add_match_command(CLI::App& app, int& exit_code) {
   struct Opts {
     std::string enterprises, policies, out, catalog, as_of;
-    bool json = false, stats = false;
+    bool json = false, stats = false, reference = false;
   };
   auto o = std::make_shared<Opts>();
   CLI::App* cmd =
@@ -51,8 +52,17 @@ void add_match_command(CLI::App& app, int& exit_code) {
       exit_code = fail(w.error(), o->json, issues);
       return;
     }
+    rules::EvalContext ctx{*today};
+    std::vector<std::shared_ptr<const portrait::Policy>> shared;
+    for (auto& p : w->policies) shared.push_back(std::make_shared<const portrait::Policy>(p));
+    auto t_plan = std::chrono::steady_clock::now();
+    std::unique_ptr<match::Engine> engine;
+    if (!o->reference) engine = std::make_unique<match::Engine>(*w->table, shared, ctx);
+    double plan_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t_plan).count();
     auto t0 = std::chrono::steady_clock::now();
-    auto counts = match::match_reference(*w->table, w->policies, rules::EvalContext{*today});
+    auto counts =
+        engine ? engine->match_all() : match::match_reference(*w->table, w->policies, ctx);
     double match_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::string json = match::counts_to_json(counts);
     if (!o->out.empty()) {
@@ -87,7 +97,14 @@ void add_match_command(CLI::App& app, int& exit_code) {
                           {"peak_rss_mb", peak_rss_mb()},
                           {"rows", w->table->rows()},
                           {"policies", w->policies.size()},
-                          {"memory_mb", static_cast<double>(w->table->memory_bytes()) / 1048576.0}};
+                          {"memory_mb", static_cast<double>(w->table->memory_bytes()) / 1048576.0},
+                          {"plan_s", plan_s},
+                          {"engine", engine ? "engine" : "reference"}};
+      if (engine) {
+        s["nodes"] = engine->stats().nodes;
+        s["shared_uses"] = engine->stats().shared_uses;
+        s["generic_nodes"] = engine->stats().generic_nodes;
+      }
       fmt::print(stderr, "{}\n", s.dump());
     }
   });

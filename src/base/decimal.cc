@@ -34,10 +34,6 @@ std::optional<int128_t> scale_up(int128_t m, int k) {
 
 }  // namespace
 
-int128_t pow10_i128(int n) {
-  return kPow10[n];
-}
-
 int128_t div_round_half_away(int128_t n, int128_t d) {
   int128_t q = n / d;
   int128_t r = n % d;

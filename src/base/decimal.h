@@ -80,8 +80,19 @@ class Decimal {
   int8_t s_ = 0;
 };
 
+namespace detail {
+struct Pow10Table {
+  int128_t v[39];
+  constexpr Pow10Table() : v() {
+    v[0] = 1;
+    for (int i = 1; i < 39; ++i) v[i] = v[i - 1] * 10;
+  }
+};
+inline constexpr Pow10Table kPow10Table{};
+}  // namespace detail
+
 // 10^n for 0 <= n <= 38.
-int128_t pow10_i128(int n);
+inline int128_t pow10_i128(int n) { return detail::kPow10Table.v[n]; }
 // Decimal text of a 128-bit integer.
 std::string i128_to_string(int128_t v);
 // Division of integers rounded half away from zero; d != 0.

@@ -1,193 +1,29 @@
 #include "rules/runtime/evaluator.h"
 
-#include "base/date.h"
+#include "rules/runtime/evaluator_impl.h"
 
 namespace zhida::rules {
 namespace {
 
-Value of_tri(Tri t) {
-  return t == Tri::kUnknown ? Value::missing() : Value::of_bool(t == Tri::kTrue);
-}
-
-Value of_num(std::optional<Decimal> d) {
-  return d ? Value::of_number(*d) : Value::missing();
-}
-
-// a == b for two known values of the same class.
-bool equal(const Value& a, const Value& b) {
-  switch (a.kind) {
-    case Value::Kind::kNumber:
-      return a.number == b.number;
-    case Value::Kind::kDate:
-      return a.date == b.date;
-    case Value::Kind::kText:
-      return a.text == b.text;
-    case Value::Kind::kBool:
-      return a.boolean == b.boolean;
-    default:
-      return false;
-  }
-}
-
-class Evaluator {
+// rules::Facts read by reference: the general (virtual) path.
+class VirtualFacts {
  public:
-  Evaluator(const Program& p, const Facts& f, const EvalContext& c) : p_(p), f_(f), ctx_(c) {}
-
-  Value eval(int32_t idx) {
-    const Instr& in = p_.instr(idx);
-    auto kids = p_.children(in);
-    switch (in.op) {
-      case Op::kConst:
-        return p_.constant(in.constant);
-      case Op::kAttr:
-        return f_.get(in.attr);
-      case Op::kExists:
-        return Value::of_bool(!eval(kids[0]).is_missing());
-      case Op::kNot:
-        return of_tri(tri_not(truth(eval(kids[0]))));
-      case Op::kAnd: {
-        bool unknown = false;
-        for (int32_t k : kids) {
-          Tri t = truth(eval(k));
-          if (t == Tri::kFalse) return Value::of_bool(false);
-          if (t == Tri::kUnknown) unknown = true;
-        }
-        return unknown ? Value::missing() : Value::of_bool(true);
-      }
-      case Op::kOr: {
-        bool unknown = false;
-        for (int32_t k : kids) {
-          Tri t = truth(eval(k));
-          if (t == Tri::kTrue) return Value::of_bool(true);
-          if (t == Tri::kUnknown) unknown = true;
-        }
-        return unknown ? Value::missing() : Value::of_bool(false);
-      }
-      case Op::kCompare: {
-        Value a = eval(kids[0]);
-        if (a.is_missing()) return a;
-        Value b = eval(kids[1]);
-        if (b.is_missing()) return b;
-        return Value::of_bool(compare(in.cmp, a, b));
-      }
-      case Op::kInList: {
-        Value x = eval(kids[0]);
-        if (x.is_missing()) return x;
-        bool unknown = false;
-        for (size_t i = 1; i < kids.size(); ++i) {
-          Value e = eval(kids[i]);
-          if (e.is_missing()) {
-            unknown = true;
-          } else if (equal(x, e)) {
-            return Value::of_bool(true);
-          }
-        }
-        return unknown ? Value::missing() : Value::of_bool(false);
-      }
-      case Op::kSetContains: {
-        Value x = eval(kids[0]);
-        if (x.is_missing()) return x;
-        return of_tri(f_.set_contains(in.attr, x.text));
-      }
-      case Op::kNeg: {
-        Value x = eval(kids[0]);
-        if (x.is_missing()) return x;
-        return Value::of_number(x.number.negated());
-      }
-      case Op::kAdd:
-      case Op::kSub:
-      case Op::kMul:
-      case Op::kDiv: {
-        Value a = eval(kids[0]);
-        if (a.is_missing()) return a;
-        Value b = eval(kids[1]);
-        if (b.is_missing()) return b;
-        switch (in.op) {
-          case Op::kAdd:
-            return of_num(add(a.number, b.number));
-          case Op::kSub:
-            return of_num(sub(a.number, b.number));
-          case Op::kMul:
-            return of_num(mul(a.number, b.number));
-          default:
-            return of_num(div(a.number, b.number));
-        }
-      }
-      case Op::kMin:
-      case Op::kMax: {
-        Value best;
-        for (int32_t k : kids) {
-          Value v = eval(k);
-          if (v.is_missing()) return v;
-          if (best.is_missing()) {
-            best = v;
-            continue;
-          }
-          bool less = v.kind == Value::Kind::kDate ? v.date < best.date : v.number < best.number;
-          bool greater = v.kind == Value::Kind::kDate ? v.date > best.date : v.number > best.number;
-          if (in.op == Op::kMin ? less : greater) best = v;
-        }
-        return best;
-      }
-      case Op::kAbs: {
-        Value x = eval(kids[0]);
-        if (x.is_missing()) return x;
-        return Value::of_number(x.number.abs());
-      }
-      case Op::kRound: {
-        Value x = eval(kids[0]);
-        if (x.is_missing()) return x;
-        return of_num(x.number.rounded(in.digits));
-      }
-      case Op::kYearsSince: {
-        Value d = eval(kids[0]);
-        if (d.is_missing()) return d;
-        return Value::of_number(Decimal::from_int(whole_years_between(d.date, ctx_.today)));
-      }
-      case Op::kIf: {
-        Tri c = truth(eval(kids[0]));
-        if (c == Tri::kUnknown) return Value::missing();
-        return eval(kids[c == Tri::kTrue ? 1 : 2]);
-      }
-      case Op::kStartsWith: {
-        Value s = eval(kids[0]);
-        if (s.is_missing()) return s;
-        Value pre = eval(kids[1]);
-        if (pre.is_missing()) return pre;
-        return Value::of_bool(s.text.substr(0, pre.text.size()) == pre.text);
-      }
-    }
-    return Value::missing();
-  }
-
-  static bool compare(CmpOp op, const Value& a, const Value& b) {
-    switch (a.kind) {
-      case Value::Kind::kNumber:
-        return cmp_holds(op, a.number <=> b.number);
-      case Value::Kind::kDate:
-        return cmp_holds(op, a.date <=> b.date);
-      case Value::Kind::kText: {
-        int c = a.text.compare(b.text);
-        return cmp_holds(op, c <=> 0);
-      }
-      case Value::Kind::kBool:
-        return cmp_holds(op, static_cast<int>(a.boolean) <=> static_cast<int>(b.boolean));
-      default:
-        return false;
-    }
+  explicit VirtualFacts(const Facts& f) : f_(f) {}
+  Value get(const Instr& in, int32_t) const { return f_.get(in.attr); }
+  Tri set_contains(const Instr& in, int32_t, std::string_view v) const {
+    return f_.set_contains(in.attr, v);
   }
 
  private:
-  const Program& p_;
   const Facts& f_;
-  const EvalContext& ctx_;
 };
 
 }  // namespace
 
 Value evaluate_instr(const Program& program, int32_t instr, const Facts& facts,
                      const EvalContext& ctx) {
-  return Evaluator(program, facts, ctx).eval(instr);
+  VirtualFacts vf(facts);
+  return EvaluatorT<VirtualFacts>(program, vf, ctx).eval(instr);
 }
 
 Tri evaluate_condition(const Program& program, const Facts& facts, const EvalContext& ctx) {
