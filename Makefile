@@ -47,7 +47,7 @@ asan: setup
 fuzz: setup
 	CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DZHIDA_FUZZ=ON -DZHIDA_TESTS=OFF \
 	  -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS)
-	cmake --build build-fuzz -j $(JOBS)
+	cmake --build build-fuzz -j $(JOBS) --target rules_fuzz csv_fuzz
 	scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS)
 
 bench: setup build
@@ -59,7 +59,7 @@ bench-scale: setup build
 bench-micro: setup
 	cmake -S . -B build-bench -G Ninja -DZHIDA_BENCH=ON -DZHIDA_TESTS=OFF -DCMAKE_BUILD_TYPE=Release
 	cmake --build build-bench -j $(JOBS)
-	build-bench/bench/micro/zhida_micro
+	build-bench/bench/micro/zhida_micro --benchmark_min_time=0.2
 
 check-large: setup build
 	scripts/check-workload.sh --n 100000 --seeds "1 2 3"

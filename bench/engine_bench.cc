@@ -108,6 +108,8 @@ int main(int argc, char** argv) {
   }
   double pairs = static_cast<double>((*table)->rows()) * static_cast<double>(shared.size());
   out["full_s"] = best;
+  out["repeat"] = repeat;
+  out["single_n"] = single;
   out["pairs_per_s"] = pairs / best;
   if (!check_out.empty()) {
     std::ofstream f(check_out);

@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "base/huge_alloc.h"
+#include "base/big_array.h"
 
 namespace zhida::portrait {
 
@@ -29,7 +29,7 @@ class Bitmap {
     }
     size_t old = n_;
     n_ = n;
-    words_.resize((n + 63) / 64, value ? ~uint64_t{0} : 0);
+    words_.resize((n + 63) / 64, value ? ~uint64_t{0} : uint64_t{0});
     if (value && old < n && old % 64 != 0) words_[old / 64] |= ~uint64_t{0} << (old % 64);
     clear_tail();
   }
@@ -40,7 +40,7 @@ class Bitmap {
   void clear(size_t i) { words_[i >> 6] &= ~(uint64_t{1} << (i & 63)); }
   void assign(size_t i, bool v) { v ? set(i) : clear(i); }
   void push_back(bool v) {
-    if (n_ % 64 == 0) words_.push_back(0);
+    if (n_ % 64 == 0) words_.push_back(uint64_t{0});
     ++n_;
     if (v) set(n_ - 1);
   }
@@ -49,14 +49,14 @@ class Bitmap {
     for (uint64_t w : words_) c += static_cast<size_t>(std::popcount(w));
     return c;
   }
-  size_t memory_bytes() const { return words_.capacity() * sizeof(uint64_t); }
+  size_t memory_bytes() const { return words_.memory_bytes(); }
 
  private:
   // Bits past n_ stay zero so that counts and word operations are exact.
   void clear_tail() {
     if (n_ % 64 != 0 && !words_.empty()) words_.back() &= (uint64_t{1} << (n_ % 64)) - 1;
   }
-  std::vector<uint64_t, HugeAllocator<uint64_t>> words_;
+  BigArray<uint64_t> words_;
   size_t n_ = 0;
 };
 

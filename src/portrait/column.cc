@@ -26,25 +26,46 @@ ColumnKind column_kind_of(Type t) {
 Column::Column(Type type, rules::AttrRef ref)
     : type_(type), kind_(column_kind_of(type)), ref_(ref) {}
 
-void Column::grow(size_t rows) {
-  if (rows <= allocated_) return;
-  allocated_ = std::max(rows, allocated_ * 2);
+void Column::reserve(size_t rows) {
+  valid_.reserve(rows);
   switch (kind_) {
-    case ColumnKind::kDecimal: ints_.resize(allocated_, 0); break;
-    case ColumnKind::kDate: dates_.resize(allocated_, 0); break;
-    case ColumnKind::kBool: bools_.resize(allocated_); break;
-    case ColumnKind::kText: codes_.resize(allocated_, 0); break;
-    case ColumnKind::kSet: break;
+    case ColumnKind::kDecimal:
+      ints_.reserve(rows);
+      break;
+    case ColumnKind::kDate:
+      dates_.reserve(rows);
+      break;
+    case ColumnKind::kBool:
+      bools_.reserve(rows);
+      break;
+    case ColumnKind::kText:
+      codes_.reserve(rows);
+      break;
+    case ColumnKind::kSet:
+      break;
   }
-  valid_.resize(allocated_);
 }
 
-void Column::reserve(size_t rows) { grow(rows); }
-
 void Column::resize(size_t rows) {
-  if (rows > allocated_) grow(rows);
   if (rows < rows_) {  // shrinking: clear what is cut off
     for (size_t r = rows; r < rows_; ++r) set_missing(r);
+  }
+  valid_.resize(rows);
+  switch (kind_) {
+    case ColumnKind::kDecimal:
+      ints_.resize(rows);
+      break;
+    case ColumnKind::kDate:
+      dates_.resize(rows);
+      break;
+    case ColumnKind::kBool:
+      bools_.resize(rows);
+      break;
+    case ColumnKind::kText:
+      codes_.resize(rows);
+      break;
+    case ColumnKind::kSet:
+      break;
   }
   rows_ = rows;
 }
@@ -159,13 +180,14 @@ Status Column::append(const Column& other) {
       int128_t f = pow10_i128(scale_ - other.scale_);
       for (size_t i = 0; i < n; ++i) {
         int128_t v = static_cast<int128_t>(other.ints_[i]) * f;
-        if (v > INT64_MAX || v < INT64_MIN) return Error("value.out_of_range", "数值超出可存储的范围");
+        if (v > INT64_MAX || v < INT64_MIN)
+          return Error("value.out_of_range", "数值超出可存储的范围");
         ints_[base + i] = static_cast<int64_t>(v);
       }
       break;
     }
     case ColumnKind::kDate:
-      std::copy(other.dates_.begin(), other.dates_.begin() + static_cast<long>(n), dates_.begin() + static_cast<long>(base));
+      std::copy(other.dates_.begin(), other.dates_.begin() + n, dates_.begin() + base);
       break;
     case ColumnKind::kBool:
       for (size_t i = 0; i < n; ++i)
@@ -197,25 +219,17 @@ void Column::optimize() {
     m.runOptimize();
     m.shrinkToFit();
   }
-  // Give back what doubling over-allocated, when it is much (a copy costs).
-  if (allocated_ > rows_ + rows_ / 4 + 4096) {
-    allocated_ = rows_;
-    switch (kind_) {
-      case ColumnKind::kDecimal: ints_.resize(rows_); ints_.shrink_to_fit(); break;
-      case ColumnKind::kDate: dates_.resize(rows_); dates_.shrink_to_fit(); break;
-      case ColumnKind::kBool: bools_.resize(rows_); bools_.shrink_to_fit(); break;
-      case ColumnKind::kText: codes_.resize(rows_); codes_.shrink_to_fit(); break;
-      case ColumnKind::kSet: break;
-    }
-    valid_.resize(rows_);
-    valid_.shrink_to_fit();
-  }
+  // Give back what doubling over-allocated (shrinking a mapping copies nothing).
+  ints_.shrink_to_fit();
+  dates_.shrink_to_fit();
+  codes_.shrink_to_fit();
+  valid_.shrink_to_fit();
+  bools_.shrink_to_fit();
 }
 
 size_t Column::memory_bytes() const {
-  size_t b = sizeof(*this) + valid_.memory_bytes() + ints_.capacity() * sizeof(int64_t) +
-             dates_.capacity() * sizeof(int32_t) + bools_.memory_bytes() +
-             codes_.capacity() * sizeof(uint32_t) + dict_.memory_bytes();
+  size_t b = sizeof(*this) + valid_.memory_bytes() + ints_.memory_bytes() + dates_.memory_bytes() +
+             bools_.memory_bytes() + codes_.memory_bytes() + dict_.memory_bytes();
   for (const auto& m : members_) b += m.getSizeInBytes() + sizeof(m);
   return b;
 }

@@ -22,8 +22,8 @@
 #include <string_view>
 #include <vector>
 
+#include "base/big_array.h"
 #include "base/decimal.h"
-#include "base/huge_alloc.h"
 #include "base/result.h"
 #include "portrait/bitmap.h"
 #include "portrait/dictionary.h"
@@ -93,17 +93,12 @@ class Column {
   ColumnKind kind_;
   rules::AttrRef ref_;
   Bitmap valid_;
-  // Grows storage to hold at least `rows` rows (amortised doubling); the
-  // typed vectors are kept at their allocated length, rows_ is the size.
-  void grow(size_t rows);
-
   int scale_ = 0;
   size_t rows_ = 0;
-  size_t allocated_ = 0;
-  std::vector<int64_t, HugeAllocator<int64_t>> ints_;
-  std::vector<int32_t, HugeAllocator<int32_t>> dates_;
+  BigArray<int64_t> ints_;
+  BigArray<int32_t> dates_;
   Bitmap bools_;
-  std::vector<uint32_t, HugeAllocator<uint32_t>> codes_;
+  BigArray<uint32_t> codes_;
   Dictionary dict_;
   std::vector<Roaring> members_;
 };

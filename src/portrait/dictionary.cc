@@ -28,7 +28,7 @@ uint64_t Dictionary::hash(std::string_view s) {
 
 uint32_t Dictionary::append(std::string_view s) {
   uint32_t code = size();
-  arena_.insert(arena_.end(), s.begin(), s.end());
+  arena_.append(s.data(), s.size());
   offsets_.push_back(arena_.size());
   return code;
 }
@@ -56,6 +56,7 @@ uint32_t Dictionary::find(std::string_view s) const {
 uint32_t Dictionary::intern(std::string_view s) {
   ++interns_;
   if (!indexed_) return append(s);
+  if (last_ != kNone && at(last_) == s) return last_;
   if (interns_ == kProbeRows && size() * 4 > kProbeRows * 3) {
     indexed_ = false;
     std::vector<uint64_t>().swap(slots_);
@@ -71,11 +72,15 @@ uint32_t Dictionary::intern(std::string_view s) {
     if (slot == 0) break;
     if ((slot & 0xFFFFFFFF00000000ull) == tag) {
       uint32_t code = static_cast<uint32_t>(slot) - 1;
-      if (at(code) == s) return code;
+      if (at(code) == s) {
+        last_ = code;
+        return code;
+      }
     }
   }
   uint32_t code = append(s);
   slots_[i] = tag | (code + 1);
+  last_ = code;
   return code;
 }
 
@@ -101,7 +106,7 @@ std::vector<uint32_t> Dictionary::merge(const Dictionary& other) {
 }
 
 size_t Dictionary::memory_bytes() const {
-  return arena_.capacity() + offsets_.capacity() * sizeof(uint64_t) + slots_.capacity() * sizeof(uint64_t);
+  return arena_.memory_bytes() + offsets_.memory_bytes() + slots_.capacity() * sizeof(uint64_t);
 }
 
 }  // namespace zhida::portrait

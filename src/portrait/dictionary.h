@@ -16,7 +16,7 @@
 #include <string_view>
 #include <vector>
 
-#include "base/huge_alloc.h"
+#include "base/big_array.h"
 
 namespace zhida::portrait {
 
@@ -45,12 +45,13 @@ class Dictionary {
 
   uint32_t append(std::string_view s);
 
-  std::vector<char, HugeAllocator<char>> arena_;
-  std::vector<uint64_t, HugeAllocator<uint64_t>> offsets_ = {0};  // size()+1 entries
+  BigArray<char> arena_;
+  BigArray<uint64_t> offsets_ = BigArray<uint64_t>(1);  // size()+1 entries, offsets_[0] = 0
   // Open addressing: (hash >> 32) << 32 | (code + 1); 0 = empty.
   std::vector<uint64_t> slots_;
   bool indexed_ = true;
   uint64_t interns_ = 0;
+  uint32_t last_ = kNone;  // the last code interned: columns repeat values
 };
 
 }  // namespace zhida::portrait

@@ -108,10 +108,11 @@ Status EnterpriseTable::append(EnterpriseTable&& other) {
   pad();
   other.pad();
   size_t base = ids_.size();
-  for (const auto& oc : other.columns_) {
+  for (auto& oc : other.columns_) {
     Column& c = ensure_column(oc->ref());
     if (c.size() < base) c.resize(base);
     ZHIDA_TRY(c.append(*oc));
+    oc.reset();  // free as we go: the peak is one table plus one column
   }
   for (int64_t id : other.ids_) {
     if (!ascending) {
