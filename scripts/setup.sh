@@ -11,12 +11,17 @@ PACKAGES=(
   postgresql libpq-dev libpqxx-dev libroaring-dev libxapian-dev libtbb-dev
   libsodium-dev libspdlog-dev libfmt-dev libcli11-dev libxlsxwriter-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  wrk chromium fonts-noto-cjk nodejs npm curl ca-certificates
+  wrk chromium fonts-noto-cjk curl ca-certificates
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Node.js may come from NodeSource, whose nodejs package carries npm itself and
+# conflicts with Debian's npm package: ask for Debian's only when the commands
+# are missing.
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
