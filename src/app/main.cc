@@ -15,6 +15,10 @@ int main(int argc, char** argv) {
   zhida::app::add_import_command(app, exit_code);
   zhida::app::add_gen_district_command(app, exit_code);
   zhida::app::add_serve_command(app, exit_code);
+  zhida::app::add_users_command(app, exit_code);
+  zhida::app::add_audit_command(app, exit_code);
+  zhida::app::add_demo_command(app, exit_code);
+  zhida::app::add_decision_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

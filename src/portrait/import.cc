@@ -189,9 +189,24 @@ bool parse_cell(std::string_view text, bool quoted, const Attribute& attr, FactC
 
 namespace {
 
+// The `id` column is the row's key: it is parsed like an int attribute but
+// is not one — it never enters the catalog or the table.
+bool is_key(const HeaderCell& h) { return h.name == "id" && h.year == 0; }
+
+const Attribute& key_attribute() {
+  static const Attribute a = [] {
+    Attribute k;
+    k.id = -1;
+    k.name = "id";
+    k.type = Type::kInt;
+    return k;
+  }();
+  return a;
+}
+
 struct HeaderPlan {
   std::shared_ptr<Catalog> catalog;
-  std::vector<rules::AttrRef> refs;  // per CSV column
+  std::vector<rules::AttrRef> refs;  // per CSV column; the key column's attr is -1
   int id_column = -1;
 };
 
@@ -215,6 +230,7 @@ Result<HeaderPlan> plan_header(const std::vector<std::string>& cells, const Impo
   auto cat = opt.declared ? std::make_shared<Catalog>(*opt.declared) : std::make_shared<Catalog>();
   Catalog from_header;
   for (const HeaderCell& h : parsed) {
+    if (is_key(h)) continue;
     const Attribute* a = from_header.attribute(h.name);
     if (a == nullptr) {
       Attribute na;
@@ -248,7 +264,32 @@ Result<HeaderPlan> plan_header(const std::vector<std::string>& cells, const Impo
   HeaderPlan plan;
   std::vector<std::pair<int32_t, int>> seen;
   for (const HeaderCell& h : parsed) {
-    rules::AttrRef ref{cat->attribute(h.name)->id, static_cast<int16_t>(h.year)};
+    if (is_key(h)) {
+      if (plan.id_column >= 0) {
+        Issue i;
+        i.code = "import.duplicate_column";
+        i.message = "表头中“id”出现了两次";
+        problems.push_back(i);
+      }
+      if (h.type != Type::kInt) {
+        Issue i;
+        i.code = "import.bad_id";
+        i.message = "企业编号列 id 的类型必须是 int";
+        problems.push_back(i);
+      }
+      plan.id_column = static_cast<int>(plan.refs.size());
+      plan.refs.push_back(rules::AttrRef{-1, 0});
+      continue;
+    }
+    const Attribute* a = cat->attribute(h.name);
+    if (a == nullptr) {  // "id[2024]" and the like: a name the catalog has under another spelling
+      Issue i;
+      i.code = "import.bad_header";
+      i.message = fmt::format("表头中的“{}”无法识别", h.name);
+      problems.push_back(i);
+      continue;
+    }
+    rules::AttrRef ref{a->id, static_cast<int16_t>(h.year)};
     for (auto& s : seen) {
       if (s.first == ref.attr && s.second == h.year) {
         Issue i;
@@ -259,14 +300,7 @@ Result<HeaderPlan> plan_header(const std::vector<std::string>& cells, const Impo
       }
     }
     seen.emplace_back(ref.attr, h.year);
-    if (h.name == "id" && h.year == 0) plan.id_column = static_cast<int>(plan.refs.size());
     plan.refs.push_back(ref);
-  }
-  if (plan.id_column >= 0 && cat->attribute("id")->type != Type::kInt) {
-    Issue i;
-    i.code = "import.bad_id";
-    i.message = "企业编号列 id 的类型必须是 int";
-    problems.push_back(i);
   }
   if (has_errors(problems)) {
     report.catalog_issues = problems;
@@ -282,8 +316,11 @@ class RowParser {
  public:
   RowParser(const HeaderPlan& plan, const ImportOptions& opt, ImportReport& report)
       : plan_(plan), opt_(opt), report_(report) {
-    for (auto ref : plan.refs) attrs_.push_back(plan.catalog->attribute(ref.attr));
-    cells_.resize(plan.refs.size());
+    for (auto ref : plan.refs) attrs_.push_back(ref.attr < 0 ? &key_attribute() : plan.catalog->attribute(ref.attr));
+    slot_.resize(plan.refs.size());
+    cells_.resize(plan.refs.size() - (plan.id_column >= 0 ? 1 : 0));
+    for (size_t c = 0, k = 0; c < plan.refs.size(); ++c)
+      slot_[c] = static_cast<int>(c) == plan.id_column ? &key_ : &cells_[k++];
   }
 
   void error(int64_t line, std::string column, std::string_view value, std::string reason) {
@@ -312,15 +349,16 @@ class RowParser {
     bool bad = false;
     for (size_t c = 0; c < in.size(); ++c) {
       std::string why;
-      cells_[c].ref = plan_.refs[c];
-      if (!parse_cell(in[c].text, in[c].quoted, *attrs_[c], cells_[c], &why)) {
+      FactCell& cell = *slot_[c];
+      cell.ref = plan_.refs[c];
+      if (!parse_cell(in[c].text, in[c].quoted, *attrs_[c], cell, &why)) {
         error(line, column_name(c), in[c].text, why);
         bad = true;
       }
     }
     int64_t id = static_cast<int64_t>(report_.rows_read);
     if (!bad && plan_.id_column >= 0) {
-      const FactCell& idc = cells_[static_cast<size_t>(plan_.id_column)];
+      const FactCell& idc = key_;
       if (idc.missing) {
         error(line, "id", "", "缺少企业编号 id");
         bad = true;
@@ -356,7 +394,9 @@ class RowParser {
   const ImportOptions& opt_;
   ImportReport& report_;
   std::vector<const Attribute*> attrs_;
-  std::vector<FactCell> cells_;
+  std::vector<FactCell> cells_;    // the facts of the row, in column order without the key
+  FactCell key_;                   // the id column's cell
+  std::vector<FactCell*> slot_;    // per CSV column: where it is parsed to
 };
 
 // Reads rows until the reader ends, parsing each into the sink.
@@ -481,7 +521,8 @@ std::unique_ptr<EnterpriseTable> load_parallel(const std::string& path, const He
     uint64_t bytes = i == 0 ? size - bounds[0] : bounds[i + 1] - bounds[i];
     size_t expected = static_cast<size_t>(static_cast<double>(bytes) / row_bytes) + 4096;
     part.table->reserve(expected);
-    for (rules::AttrRef ref : plan.refs) part.table->ensure_column(ref).reserve(expected);
+    for (rules::AttrRef ref : plan.refs)
+      if (ref.attr >= 0) part.table->ensure_column(ref).reserve(expected);
     RowParser rows(plan, opt, part.report);
     Status st = read_rows(**reader, rows, table_sink(*part.table), &part.report, 0);
     part.ok = st.ok();

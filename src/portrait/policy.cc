@@ -351,6 +351,7 @@ class Reader {
     }
     int k = 0;
     std::string joined;
+    bool any_rule = false;  // a condition has a rule (compiling or not)
     for (const auto& x : j_["conditions"]) {
       std::string f = fmt::format("conditions[{}]", k++);
       if (!x.is_object()) {
@@ -384,6 +385,7 @@ class Reader {
         error(f + ".rule", "policy.missing_field",
               "数据核验的条件需要规则 rule（人工审核的条件可以不写规则，但需 verifiable: false）");
       if (!cond.rule.empty()) {
+        any_rule = true;
         auto c = rules::compile(cond.rule, cat_, opts);
         rule_issues(f + ".rule", c.issues);
         cond.program = c.program;
@@ -398,7 +400,8 @@ class Reader {
     }
     if (p.conditions.empty()) error("conditions", "policy.missing_field", "政策至少需要一个条件");
     if (joined.empty()) {
-      if (!p.conditions.empty())
+      // Rules that do not compile have said so already.
+      if (!p.conditions.empty() && !any_rule)
         error("conditions", "policy.no_rule", "至少需要一个带规则的条件，才能匹配企业");
       return;
     }

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "http/api/session.h"
 #include "http/router.h"
 #include "services/services.h"
 
@@ -22,6 +23,9 @@ namespace zhida::http {
 struct Api {
   services::Platform& platform;
   services::Services& services;
+  // Session cookie attributes, trusted proxies, the API-key verifier
+  // (http/api/session.h).
+  SessionConfig session = {};
 };
 
 // Every route of the API, with the session middleware in front.
@@ -33,7 +37,19 @@ const nlohmann::json& openapi_document();
 // ---- one function per area (routes_*.cc)
 void register_meta_routes(Router& router, Api& api);
 void register_portrait_routes(Router& router, Api& api);
+void register_enterprises_routes(Router& router, Api& api);
+void register_datasources_routes(Router& router, Api& api);
+void register_tags_routes(Router& router, Api& api);
 void register_policy_routes(Router& router, Api& api);
+void register_rules_routes(Router& router, Api& api);
 void register_matching_routes(Router& router, Api& api);
+void register_messages_routes(Router& router, Api& api);
+void register_funds_routes(Router& router, Api& api);
+void register_stats_routes(Router& router, Api& api);
+void register_auth_routes(Router& router, Api& api);
+void register_users_routes(Router& router, Api& api);
+void register_audit_routes(Router& router, Api& api);
+void register_applications_routes(Router& router, Api& api);
+void register_review_routes(Router& router, Api& api);
 
 }  // namespace zhida::http

@@ -8,10 +8,23 @@ namespace zhida::http {
 
 Router build_router(Api& api) {
   Router router;
+  router.use(session_middleware(api));  // sessions, CSRF, access tags (session.h)
   register_meta_routes(router, api);
   register_portrait_routes(router, api);
+  register_enterprises_routes(router, api);
+  register_datasources_routes(router, api);  // also installs the API-key verifier
+  register_tags_routes(router, api);
   register_policy_routes(router, api);
+  register_rules_routes(router, api);
   register_matching_routes(router, api);
+  register_messages_routes(router, api);
+  register_funds_routes(router, api);
+  register_stats_routes(router, api);
+  register_auth_routes(router, api);
+  register_users_routes(router, api);
+  register_audit_routes(router, api);
+  register_applications_routes(router, api);
+  register_review_routes(router, api);
   return router;
 }
 
@@ -32,8 +45,9 @@ const nlohmann::json& openapi_document() {
       nlohmann::json f = nlohmann::json::parse(text);
       for (auto& [path, ops] : f["paths"].items())
         for (auto& [method, op] : ops.items()) d["paths"][path][method] = op;
-      if (f.contains("components"))
-        for (auto& [name, schema] : f["components"]["schemas"].items()) d["components"]["schemas"][name] = schema;
+      if (f.contains("components"))  // schemas, securitySchemes …
+        for (auto& [kind, entries] : f["components"].items())
+          for (auto& [name, value] : entries.items()) d["components"][kind][name] = value;
     }
     return d;
   }();

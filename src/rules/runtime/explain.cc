@@ -146,7 +146,15 @@ class Explainer {
           ev.text = fmt::format("{}（{} {}）", unknown_text(idx), lt, need);
           return ev;
         }
-        ev.text = fmt::format("{} 为 {}", lt, shown(l, lv));
+        // Against a percentage (研发费用 / 营业收入 >= 3%): the value as one too.
+        bool percent = is_const(r) && in.operand_class == Class::kNumeric && rt.size() > 1 && rt.back() == '%';
+        auto hundredfold = [](const Decimal& d) {  // 0.041534… -> "4.15"
+          auto p = mul(d, Decimal::from_int(100));
+          auto q = p ? p->rounded(2) : std::nullopt;
+          return q ? q->normalized().to_string() : d.to_string();
+        };
+        auto as_percent = [&](const Decimal& d) { return hundredfold(d) + "%"; };
+        ev.text = fmt::format("{} 为 {}", lt, percent && !lv.is_missing() ? as_percent(lv.number) : shown(l, lv));
         if (t == Tri::kTrue && op == CmpOp::kEq) return ev;
         ev.text += "，" + need;
         if (!is_const(r)) ev.text += fmt::format("（{}）", shown(r, rv));
@@ -160,7 +168,8 @@ class Explainer {
             ev.gap = gap->abs();
             ev.gap_type = gt;
             if (!ev.gap->is_zero())
-              ev.text += fmt::format("，差 {}", format_value(Value::of_number(*ev.gap), gt));
+              ev.text += percent ? fmt::format("，差 {} 个百分点", hundredfold(*ev.gap))
+                                 : fmt::format("，差 {}", format_value(Value::of_number(*ev.gap), gt));
           }
         }
         if (t == Tri::kFalse && in.operand_class == Class::kDate && !lv.is_missing() &&

@@ -114,5 +114,21 @@ TEST(Explain, DistanceOfAFailedComparison) {
   EXPECT_EQ(*ev.gap, Decimal::from_int(1500000));
 }
 
+TEST(Explain, ARatioAgainstAPercentageReadsAsOne) {
+  testing::MapSchema schema;
+  Compiled c = compile("研发费用[2024] / 营业收入[2024] >= 3%", schema, CheckOptions{});
+  testing::MapFacts f(schema);
+  f.set("研发费用[2024]", "500000");
+  f.set("营业收入[2024]", "20000000");
+  Explanation e = explain(*c.program, f, EvalContext{}, schema);
+  ASSERT_EQ(e.conditions.size(), 1u);
+  ASSERT_EQ(e.conditions[0].evidence.size(), 1u);
+  EXPECT_EQ(e.conditions[0].evidence[0].text,
+            "研发费用[2024] / 营业收入[2024] 为 2.5%，需 ≥ 3%，差 0.5 个百分点");
+  f.set("研发费用[2024]", "830000");
+  e = explain(*c.program, f, EvalContext{}, schema);
+  EXPECT_EQ(e.conditions[0].evidence[0].text, "研发费用[2024] / 营业收入[2024] 为 4.15%，需 ≥ 3%");
+}
+
 }  // namespace
 }  // namespace zhida::rules

@@ -22,6 +22,11 @@ enum class Role : uint8_t {
   kLeader,           // 领导 (dashboards)
 };
 
+// Every role, in the order above (tests iterate over them).
+inline constexpr Role kAllRoles[] = {Role::kEnterpriseLegal, Role::kEnterpriseAgent, Role::kPolicyOfficer,
+                                     Role::kReviewer,        Role::kFundsOfficer,    Role::kDataSteward,
+                                     Role::kAuditor,         Role::kLeader};
+
 const char* role_name(Role r);     // "enterprise_legal" …
 const char* role_name_zh(Role r);  // "企业法人" …
 std::optional<Role> parse_role(std::string_view name);
@@ -34,7 +39,7 @@ struct Principal {
   Role role = Role::kEnterpriseAgent;
   int64_t enterprise_id = 0;  // enterprise roles only
   std::string department;     // staff roles: 发文部门 / 科室
-  std::string session_id;
+  std::string session_id;  // a short, non-secret id of the session (logs, audit)
 };
 
 }  // namespace zhida::services

@@ -23,15 +23,6 @@ namespace {
 
 const char* tri_json(Tri t) { return t == Tri::kTrue ? "true" : t == Tri::kFalse ? "false" : "unknown"; }
 
-std::string text_attr(const portrait::EnterpriseTable& t, size_t row, const char* name) {
-  const portrait::Attribute* a = t.catalog().attribute(name);
-  if (!a) return "";
-  const portrait::Column* c = t.column(rules::AttrRef{a->id, 0});
-  if (!c) return "";
-  rules::Value v = c->value(row);
-  return v.kind == rules::Value::Kind::kText ? std::string(v.text) : "";
-}
-
 }  // namespace
 
 std::optional<Decimal> estimate_award(const portrait::Policy& policy, const rules::Facts& facts,
@@ -118,6 +109,34 @@ std::optional<FirmPolicyMatch> Matching::explain(int64_t enterprise_id, const Pu
   });
 }
 
+namespace {
+
+// The text columns a list shows, resolved once per scan.
+struct TextColumns {
+  const portrait::Column* name = nullptr;
+  const portrait::Column* street = nullptr;
+  const portrait::Column* industry = nullptr;
+  const portrait::Column* size = nullptr;
+
+  explicit TextColumns(const portrait::EnterpriseTable& t) {
+    auto col = [&](const char* attr) -> const portrait::Column* {
+      const portrait::Attribute* a = t.catalog().attribute(attr);
+      return a ? t.column(rules::AttrRef{a->id, 0}) : nullptr;
+    };
+    name = col("企业名称");
+    street = col("街道");
+    industry = col("行业门类");
+    size = col("企业规模");
+  }
+  static std::string_view text(const portrait::Column* c, size_t row) {
+    if (!c || row >= c->size()) return {};
+    rules::Value v = c->value(row);
+    return v.kind == rules::Value::Kind::kText ? v.text : std::string_view();
+  }
+};
+
+}  // namespace
+
 Matching::List Matching::for_policy(const portrait::Policy& p, const Filter& f) const {
   rules::EvalContext ctx{platform_.clock().today()};
   return platform_.read([&](const portrait::EnterpriseTable& t) {
@@ -127,28 +146,81 @@ Matching::List Matching::for_policy(const portrait::Policy& p, const Filter& f) 
       for (size_t row = r.begin(); row < r.end(); ++row)
         verdicts[row] = rules::evaluate_condition(*p.rule, t.facts(row), ctx);
     });
+    TextColumns cols(t);
+    struct Hit {
+      size_t row;
+      Tri verdict;
+      std::optional<Decimal> award;
+    };
+    std::vector<Hit> hits;
     for (size_t row = 0; row < t.rows(); ++row) {
       Tri v = verdicts[row];
       if (v == Tri::kTrue) ++out.match;
       if (v == Tri::kUnknown) ++out.possible;
       bool wanted = f.verdict ? v == *f.verdict : v != Tri::kFalse;
       if (!wanted) continue;
-      std::string street = text_attr(t, row, "街道");
-      std::string industry = text_attr(t, row, "行业门类");
-      if (!f.street.empty() && street != f.street) continue;
-      if (!f.industry.empty() && industry != f.industry) continue;
-      auto facts = t.facts(row);
-      auto award = v == Tri::kTrue ? estimate_award(p, facts, t.catalog(), ctx) : std::nullopt;
-      if (award) out.award_sum = *add(out.award_sum, *award);
-      size_t index = static_cast<size_t>(out.total++);
-      if (index < f.offset || (f.limit != 0 && index >= f.offset + f.limit)) continue;
+      if (!f.street.empty() && TextColumns::text(cols.street, row) != f.street) continue;
+      if (!f.industry.empty() && TextColumns::text(cols.industry, row) != f.industry) continue;
+      std::optional<Decimal> award;
+      if (v == Tri::kTrue) {
+        award = estimate_award(p, t.facts(row), t.catalog(), ctx);
+        if (award) out.award_sum = *add(out.award_sum, *award);
+        ++out.filtered_match;
+      } else {
+        ++out.filtered_possible;
+      }
+      hits.push_back({row, v, award});
+    }
+    out.total = static_cast<int64_t>(hits.size());
+    auto by_id = [&](const Hit& a, const Hit& b) { return t.id(a.row) < t.id(b.row); };
+    auto by_text = [&](const portrait::Column* c) {
+      return [&, c](const Hit& a, const Hit& b) {
+        std::string_view x = TextColumns::text(c, a.row), y = TextColumns::text(c, b.row);
+        if (x != y) return f.descending ? x > y : x < y;
+        return t.id(a.row) < t.id(b.row);
+      };
+    };
+    switch (f.sort) {
+      case SortKey::kId:
+        if (f.descending)
+          std::sort(hits.begin(), hits.end(), [&](const Hit& a, const Hit& b) { return by_id(b, a); });
+        else
+          std::sort(hits.begin(), hits.end(), by_id);
+        break;
+      case SortKey::kAward:
+        std::sort(hits.begin(), hits.end(), [&](const Hit& a, const Hit& b) {
+          Decimal x = a.award.value_or(Decimal()), y = b.award.value_or(Decimal());
+          if (x != y) return f.descending ? x > y : x < y;
+          return t.id(a.row) < t.id(b.row);
+        });
+        break;
+      case SortKey::kName:
+        std::sort(hits.begin(), hits.end(), by_text(cols.name));
+        break;
+      case SortKey::kStreet:
+        std::sort(hits.begin(), hits.end(), by_text(cols.street));
+        break;
+      case SortKey::kIndustry:
+        std::sort(hits.begin(), hits.end(), by_text(cols.industry));
+        break;
+    }
+    size_t first = std::min(f.offset, hits.size());
+    size_t last = f.limit == 0 ? hits.size() : std::min(hits.size(), first + f.limit);
+    out.items.reserve(last - first);
+    for (size_t k = first; k < last; ++k) {
+      const Hit& h = hits[k];
       Item item;
-      item.enterprise_id = t.id(row);
-      item.name = text_attr(t, row, "企业名称");
-      item.street = street;
-      item.industry = industry;
-      item.verdict = v;
-      item.award = award;
+      item.enterprise_id = t.id(h.row);
+      item.name = TextColumns::text(cols.name, h.row);
+      item.street = TextColumns::text(cols.street, h.row);
+      item.industry = TextColumns::text(cols.industry, h.row);
+      item.size = TextColumns::text(cols.size, h.row);
+      item.verdict = h.verdict;
+      item.award = h.award;
+      if (f.with_missing && h.verdict == Tri::kUnknown) {
+        rules::Explanation e = rules::explain(*p.rule, t.facts(h.row), ctx, t.catalog());
+        for (const auto& m : e.missing) item.missing.push_back(m.name);
+      }
       out.items.push_back(std::move(item));
     }
     return out;
@@ -161,6 +233,7 @@ Matching::Sandbox Matching::sandbox(const portrait::Policy& draft, const portrai
   rules::EvalContext ctx{platform_.clock().today()};
   Sandbox s = platform_.read([&](const portrait::EnterpriseTable& t) {
     Sandbox out;
+    TextColumns cols(t);
     out.budget = draft.budget;
     out.compared = published != nullptr;
     std::vector<Tri> now(t.rows()), before(published ? t.rows() : 0);
@@ -192,18 +265,24 @@ Matching::Sandbox Matching::sandbox(const portrait::Policy& draft, const portrai
             ++b.possible;
           }
         };
-        bump(out.by_street, text_attr(t, row, "街道"));
-        bump(out.by_industry, text_attr(t, row, "行业门类"));
-        bump(out.by_size, text_attr(t, row, "企业规模"));
+        bump(out.by_street, std::string(TextColumns::text(cols.street, row)));
+        bump(out.by_industry, std::string(TextColumns::text(cols.industry, row)));
+        bump(out.by_size, std::string(TextColumns::text(cols.size, row)));
+      }
+      if (published && before[row] == Tri::kTrue) {
+        ++out.published_match;
+        auto a = estimate_award(*published, t.facts(row), t.catalog(), ctx);
+        if (a) out.published_award_sum = *add(out.published_award_sum, *a);
       }
       if (published) {
         bool was = before[row] == Tri::kTrue, is = v == Tri::kTrue;
         if (was == is) continue;
         Item item;
         item.enterprise_id = t.id(row);
-        item.name = text_attr(t, row, "企业名称");
-        item.street = text_attr(t, row, "街道");
-        item.industry = text_attr(t, row, "行业门类");
+        item.name = TextColumns::text(cols.name, row);
+        item.street = TextColumns::text(cols.street, row);
+        item.industry = TextColumns::text(cols.industry, row);
+        item.size = TextColumns::text(cols.size, row);
         item.verdict = v;
         if (is) {
           if (out.gained_firms.size() < list_limit) out.gained_firms.push_back(std::move(item));
@@ -221,9 +300,10 @@ Matching::Sandbox Matching::sandbox(const portrait::Policy& draft, const portrai
 }
 
 json Matching::to_json(const Item& i) {
-  json j = {{"enterprise_id", i.enterprise_id}, {"name", i.name},           {"street", i.street},
-            {"industry", i.industry},           {"verdict", verdict_name(i.verdict)}};
+  json j = {{"enterprise_id", i.enterprise_id}, {"name", i.name},   {"street", i.street},
+            {"industry", i.industry},           {"size", i.size},   {"verdict", verdict_name(i.verdict)}};
   j["award"] = i.award ? json(i.award->to_string()) : json(nullptr);
+  if (!i.missing.empty()) j["missing"] = i.missing;
   return j;
 }
 
@@ -283,6 +363,8 @@ json Matching::to_json(const Sandbox& s) {
             {"by_industry", buckets(s.by_industry)},
             {"by_size", buckets(s.by_size)},
             {"compared", s.compared},
+            {"published_match", s.compared ? json(s.published_match) : json(nullptr)},
+            {"published_award_sum", s.compared ? json(s.published_award_sum.to_string()) : json(nullptr)},
             {"gained", s.gained},
             {"lost", s.lost},
             {"gained_firms", gained},

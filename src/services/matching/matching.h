@@ -58,29 +58,38 @@ class Matching {
   // One policy for one enterprise, explained.
   std::optional<FirmPolicyMatch> explain(int64_t enterprise_id, const PublishedPolicyPtr& policy) const;
 
+  // How a per-policy list is ordered; ties go by enterprise id.
+  enum class SortKey { kId, kAward, kName, kStreet, kIndustry };
   struct Filter {
     std::string street;    // 街道
     std::string industry;  // 行业门类
     std::optional<rules::Tri> verdict;  // default: match and possible
     size_t offset = 0;
     size_t limit = 50;
+    SortKey sort = SortKey::kId;
+    bool descending = false;    // by award: a firm with no award counts as 0
+    bool with_missing = false;  // fill Item::missing for possible firms
   };
   struct Item {
     int64_t enterprise_id = 0;
     std::string name;
     std::string street;
     std::string industry;
+    std::string size;  // 企业规模
     rules::Tri verdict = rules::Tri::kUnknown;
     std::optional<Decimal> award;
+    std::vector<std::string> missing;  // facts to supply (possible; with_missing)
   };
   struct List {
     int64_t match = 0;     // before filtering by street/industry
     int64_t possible = 0;
     int64_t total = 0;     // after filtering
+    int64_t filtered_match = 0;     // of total: matching firms
+    int64_t filtered_possible = 0;  // of total: possible firms
     Decimal award_sum;     // of the filtered matching firms
     std::vector<Item> items;
   };
-  // The firms a policy reaches, filtered and paged (limit 0 = all).
+  // The firms a policy reaches, filtered, sorted and paged (limit 0 = all).
   List for_policy(const portrait::Policy& policy, const Filter& filter) const;
 
   struct Bucket {
@@ -95,6 +104,8 @@ class Matching {
     std::optional<Decimal> budget;
     std::map<std::string, Bucket> by_street, by_industry, by_size;
     bool compared = false;  // against a published version
+    int64_t published_match = 0;  // the published version's matching firms
+    Decimal published_award_sum;  // and their awards
     int64_t gained = 0;     // firms that match now and did not
     int64_t lost = 0;       // firms that matched and do not now
     std::vector<Item> gained_firms, lost_firms;  // the first `list_limit` of each

@@ -20,4 +20,10 @@ std::shared_ptr<FixedClock> FixedClock::at(const std::string& date) {
   return std::make_shared<FixedClock>(t);
 }
 
+std::shared_ptr<OffsetClock> OffsetClock::with_today(int32_t day) {
+  Clock system;
+  auto offset = std::chrono::days(day - system.today());
+  return std::make_shared<OffsetClock>(std::chrono::duration_cast<std::chrono::system_clock::duration>(offset));
+}
+
 }  // namespace zhida::services

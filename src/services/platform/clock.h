@@ -37,4 +37,18 @@ class FixedClock final : public Clock {
   std::atomic<std::chrono::system_clock::duration::rep> t_;
 };
 
+// The system clock shifted by a fixed offset: the demo district lives on
+// its own calendar (its windows are open on its "today") while time still
+// passes normally.
+class OffsetClock final : public Clock {
+ public:
+  explicit OffsetClock(std::chrono::system_clock::duration offset) : offset_(offset) {}
+  // A clock whose today() is `day` (days since 1970-01-01) right now.
+  static std::shared_ptr<OffsetClock> with_today(int32_t day);
+  std::chrono::system_clock::time_point now() const override { return std::chrono::system_clock::now() + offset_; }
+
+ private:
+  std::chrono::system_clock::duration offset_;
+};
+
 }  // namespace zhida::services

@@ -6,12 +6,15 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "portrait/csv_reader.h"
 #include "store/value.h"
 
 namespace zhida::services {
 
 using portrait::Catalog;
 using portrait::EnterpriseTable;
+
+bool is_derived(const portrait::Attribute& a) { return a.source == kTagSource || a.source == kRetiredTagSource; }
 
 Platform::~Platform() = default;
 
@@ -30,6 +33,7 @@ Result<std::unique_ptr<Platform>> Platform::open(PlatformOptions options) {
 }
 
 Status Platform::load_replica() {
+  std::lock_guard write(write_mu_);  // no write may slip between the load and the swap
   std::unique_ptr<EnterpriseTable> table;
   Status st = db_->transaction(
       [&](store::Tx& tx) -> Status {
@@ -40,10 +44,47 @@ Status Platform::load_replica() {
       },
       store::Mode::kRead);
   if (!st.ok()) return st;
-  table->optimize();
+  table->pad();
   std::unique_lock lock(mu_);
+  if (derivation_) derivation_->derive(*table, nullptr, rules::EvalContext{clock_->today()});
+  table->optimize();
   table_ = std::move(table);
   return Status::Ok();
+}
+
+std::vector<int64_t> Platform::derive_locked(const std::vector<uint32_t>* rows) {
+  if (!derivation_) return {};
+  table_->pad();
+  return derivation_->derive(*table_, rows, rules::EvalContext{clock_->today()});
+}
+
+void Platform::notify_facts_changed(const std::vector<int64_t>& ids) {
+  if (ids.empty()) return;
+  std::vector<std::function<void(const std::vector<int64_t>&)>> listeners;
+  {
+    std::lock_guard l(listeners_mu_);
+    listeners = facts_listeners_;
+  }
+  for (auto& fn : listeners) fn(ids);
+}
+
+void Platform::set_derivation(std::shared_ptr<const Derivation> next, const Derivation* now) {
+  std::vector<int64_t> changed;
+  {
+    std::lock_guard write(write_mu_);
+    std::unique_lock lock(mu_);
+    derivation_ = std::move(next);
+    if (now) {
+      table_->pad();
+      changed = now->derive(*table_, nullptr, rules::EvalContext{clock_->today()});
+    }
+  }
+  notify_facts_changed(changed);
+}
+
+std::shared_ptr<const Derivation> Platform::derivation() const {
+  std::shared_lock lock(mu_);
+  return derivation_;
 }
 
 Status Platform::reload() {
@@ -62,25 +103,67 @@ size_t Platform::enterprise_count() const {
 }
 
 Status Platform::update_catalog(const Catalog& declared, Issues* issues) {
-  std::lock_guard write(write_mu_);
-  auto merged = std::make_shared<Catalog>(*catalog());
-  Issues local;
-  merged->merge(declared, issues ? *issues : local);
-  if (has_errors(issues ? *issues : local))
+  Status st = edit_catalog({.edit = [&](Catalog& next, Issues& out) { next.merge(declared, out); }}, issues);
+  if (!st.ok() && st.error().code == "catalog.invalid")
     return Error("catalog.conflict", "数据目录与现有属性的类型或年度写法冲突");
-  ZHIDA_TRY(db_->transaction([&](store::Tx& tx) { return store::save_catalog(tx, *merged); }));
+  return st;
+}
+
+Status Platform::edit_catalog(const CatalogEdit& e, Issues* issues) {
+  std::lock_guard write(write_mu_);
+  auto next = std::make_shared<Catalog>(*catalog());
+  Issues local;
+  Issues& out = issues ? *issues : local;
+  size_t before = out.size();
+  if (e.edit) e.edit(*next, out);
+  if (has_errors(Issues(out.begin() + static_cast<std::ptrdiff_t>(before), out.end())))
+    return Error("catalog.invalid", "数据目录的修改有错误，未作任何更改");
+  ZHIDA_TRY(db_->transaction([&](store::Tx& tx) -> Status {
+    ZHIDA_TRY(store::save_catalog(tx, *next));
+    if (e.in_tx) ZHIDA_TRY(e.in_tx(tx, *next));
+    return Status::Ok();
+  }));
   std::unique_lock lock(mu_);
-  table_->set_catalog(merged);
+  table_->set_catalog(next);
   return Status::Ok();
 }
 
-Result<portrait::ImportReport> Platform::upload_csv(std::string text, const store::BatchInfo& info,
-                                                    bool all_or_nothing) {
+namespace {
+
+// The attribute names of a CSV text's header line (for refusing tags
+// before the file is parsed); empty when the header does not parse (the
+// importer reports that).
+std::vector<std::string> header_names(std::string_view text) {
+  size_t nl = text.find('\n');
+  auto reader = portrait::CsvReader::from_string(std::string(text.substr(0, nl)));
+  std::vector<portrait::CsvCell> cells;
+  std::string why;
+  std::vector<std::string> out;
+  if (reader->next(cells, &why) != portrait::CsvReader::Status::kRecord) return out;
+  for (const auto& c : cells) {
+    auto h = portrait::parse_header_cell(c.text, &why);
+    if (h) out.push_back(h->name);
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<portrait::ImportReport> Platform::upload_csv(std::string text, const store::BatchInfo& info_in,
+                                                    bool all_or_nothing, const BatchHook& in_tx) {
   std::lock_guard write(write_mu_);
+  store::BatchInfo info = info_in;
+  if (info.loaded_at.empty()) info.loaded_at = clock_->timestamp();
   // Parse and check first, without touching the replica.
   portrait::ImportReport report;
   portrait::ImportOptions opt;
   opt.declared = catalog();
+  for (const std::string& name : header_names(text)) {
+    const portrait::Attribute* a = opt.declared->attribute(name);
+    if (a && is_derived(*a))
+      return Error("import.derived_column",
+                   fmt::format("“{}”是企业标签，由标签规则计算，不能上传；请从文件中删去这一列", name));
+  }
   std::vector<store::BatchRow> rows;
   std::set<int64_t> seen;
   opt.row_span = [&](int64_t id, uint64_t offset, uint64_t length) {
@@ -102,7 +185,7 @@ Result<portrait::ImportReport> Platform::upload_csv(std::string text, const stor
   if (!st.ok()) return st.error();
   if (report.rows_loaded == 0 && report.rows_rejected == 0)
     return Error("import.no_rows", "文件中没有企业数据（只有表头）");
-  if (all_or_nothing && report.rows_rejected > 0) {
+  if ((all_or_nothing && report.rows_rejected > 0) || report.rows_loaded == 0) {
     report.rows_loaded = 0;
     return report;  // nothing stored
   }
@@ -111,6 +194,7 @@ Result<portrait::ImportReport> Platform::upload_csv(std::string text, const stor
     if (new_attributes) ZHIDA_TRY(store::save_catalog(tx, *cat));
     auto batch = store::add_batch(tx, info, text, rows, report.to_json());
     if (!batch.ok()) return batch.error();
+    if (in_tx) ZHIDA_TRY(in_tx(tx, *batch));
     return Status::Ok();
   }));
   // Then the replica.
@@ -129,18 +213,20 @@ Result<portrait::ImportReport> Platform::upload_csv(std::string text, const stor
         &again);
     table_->pad();
     if (!applied.ok()) spdlog::error("upload: stored but not applied to the replica: {}", applied.error().message);
+    if (derivation_) {
+      std::vector<uint32_t> at;
+      at.reserve(changed.size());
+      for (int64_t id : changed)
+        if (auto r = table_->row_of(id)) at.push_back(*r);
+      derive_locked(&at);
+    }
   }
-  std::vector<std::function<void(const std::vector<int64_t>&)>> listeners;
-  {
-    std::lock_guard l(listeners_mu_);
-    listeners = facts_listeners_;
-  }
-  for (auto& fn : listeners) fn(changed);
+  notify_facts_changed(changed);
   return report;
 }
 
 Result<PushReport> Platform::push_facts(const std::vector<FactUpdate>& updates, const std::string& source,
-                                        int64_t user_id) {
+                                        int64_t user_id, const PushHook& in_tx) {
   std::lock_guard write(write_mu_);
   auto cat = catalog();
   PushReport out;
@@ -184,6 +270,10 @@ Result<PushReport> Platform::push_facts(const std::vector<FactUpdate>& updates, 
       fail(u.attribute, u.value.value_or(""), "企业编号不能修改");
       continue;
     }
+    if (is_derived(*a)) {
+      fail(u.attribute, u.value.value_or(""), fmt::format("“{}”是企业标签，由标签规则计算，不能直接写入", name));
+      continue;
+    }
     portrait::FactCell cell;
     std::string why;
     cell.ref = rules::AttrRef{a->id, static_cast<int16_t>(year)};
@@ -202,7 +292,16 @@ Result<PushReport> Platform::push_facts(const std::vector<FactUpdate>& updates, 
     rows.push_back(std::move(r));
     ids.push_back(u.enterprise_id);
   }
-  if (!rows.empty()) ZHIDA_TRY(db_->transaction([&](store::Tx& tx) { return store::add_facts(tx, rows); }));
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  out.accepted = rows.size();
+  out.enterprises = ids;
+  if (!rows.empty() || in_tx)
+    ZHIDA_TRY(db_->transaction([&](store::Tx& tx) -> Status {
+      ZHIDA_TRY(store::add_facts(tx, rows, now));
+      if (in_tx) ZHIDA_TRY(in_tx(tx, out));
+      return Status::Ok();
+    }));
   {
     std::unique_lock lock(mu_);
     for (const store::FactRow& r : rows) {
@@ -215,19 +314,15 @@ Result<PushReport> Platform::push_facts(const std::vector<FactUpdate>& updates, 
       if (!st.ok()) spdlog::error("push: stored but not applied: {}", st.error().message);
     }
     table_->pad();
-  }
-  out.accepted = rows.size();
-  std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  out.enterprises = ids;
-  if (!ids.empty()) {
-    std::vector<std::function<void(const std::vector<int64_t>&)>> listeners;
-    {
-      std::lock_guard l(listeners_mu_);
-      listeners = facts_listeners_;
+    if (derivation_ && !ids.empty()) {
+      std::vector<uint32_t> at;
+      at.reserve(ids.size());
+      for (int64_t id : ids)
+        if (auto r = table_->row_of(id)) at.push_back(*r);
+      derive_locked(&at);
     }
-    for (auto& fn : listeners) fn(ids);
   }
+  notify_facts_changed(ids);
   return out;
 }
 
@@ -237,6 +332,7 @@ Result<std::unique_ptr<EnterpriseTable>> Platform::facts_as_of(int64_t enterpris
                                store::Mode::kRead);
   if (!st.ok()) return st.error();
   table->pad();
+  if (auto d = derivation()) d->derive(*table, nullptr, rules::EvalContext{clock_->today()});
   return table;
 }
 

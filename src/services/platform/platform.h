@@ -19,15 +19,18 @@
 #include <optional>
 #include <shared_mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "base/issue.h"
 #include "base/result.h"
 #include "portrait/catalog.h"
 #include "portrait/import.h"
 #include "portrait/policy.h"
 #include "portrait/table.h"
+#include "rules/types.h"
 #include "services/platform/clock.h"
 #include "store/db.h"
 #include "store/portrait_store.h"
@@ -53,12 +56,51 @@ struct PlatformOptions {
   int pool_size = 8;
 };
 
+// Tags (企业标签) are catalog attributes with this source: bool values
+// computed by rules in the replica (a Derivation), never uploaded, pushed or
+// stored per firm. A deleted tag's attribute keeps its id under a retired
+// name and source (ids are positions; facts refer to them).
+inline constexpr std::string_view kTagSource = "标签";
+inline constexpr std::string_view kRetiredTagSource = "标签（已删除）";
+// Whether an attribute is derived (a tag, live or retired): not writable.
+bool is_derived(const portrait::Attribute& a);
+
+// Attributes computed from the other facts of the same firm (tags). The
+// Platform runs the installed Derivation with the replica held exclusively,
+// as part of every write (for the rows it changed) and of every load (all
+// rows), before the on_facts_changed listeners run: readers never see new
+// facts with stale derived values, and a restart computes the same values.
+// Implementations are immutable and thread-safe.
+class Derivation {
+ public:
+  virtual ~Derivation() = default;
+  // Recomputes the derived values of `rows` (row indices; every row when
+  // null) in `table` (padded). Returns the ids of the firms whose derived
+  // values changed.
+  virtual std::vector<int64_t> derive(portrait::EnterpriseTable& table, const std::vector<uint32_t>* rows,
+                                      const rules::EvalContext& ctx) const = 0;
+};
+
+// An atomic change of the catalog (see Platform::edit_catalog).
+struct CatalogEdit {
+  // Changes `next` (a copy of the current catalog; it may be replaced whole,
+  // keeping every id). Problems go to `issues`; any error: nothing changes.
+  std::function<void(portrait::Catalog& next, Issues& issues)> edit;
+  // Runs in the transaction that stores the new catalog: the rows that go
+  // with the change (a tag definition, an audit entry). Must be repeatable.
+  std::function<Status(store::Tx& tx, const portrait::Catalog& next)> in_tx;
+};
+
+// Work done inside a data write's transaction (audit entries, a resolved
+// report): it commits with the write or not at all. Must be repeatable.
+using BatchHook = std::function<Status(store::Tx& tx, int64_t batch_id)>;
+
 // One fact value sent by a data source (incremental push).
 struct FactUpdate {
   int64_t enterprise_id = 0;
   std::string attribute;              // 营业收入[2024] or 注册地
   std::optional<std::string> value;   // cell text (CSV conventions); nullopt = now missing
-  std::string as_of;                  // empty = now
+  std::string as_of;                  // a timestamp (2026-11-27T16:00:00.000Z; callers parse what users type); empty = now
 };
 
 struct PushReport {
@@ -66,6 +108,9 @@ struct PushReport {
   std::vector<portrait::RowError> errors;  // line = index of the update (1-based)
   std::vector<int64_t> enterprises;        // the firms whose facts changed
 };
+// Runs in a push's transaction with its report (accepted, errors and
+// enterprises are final); an error rolls the push back.
+using PushHook = std::function<Status(store::Tx& tx, const PushReport& report)>;
 
 class Platform {
  public:
@@ -90,19 +135,38 @@ class Platform {
 
   // Replaces the catalog's descriptive fields / adds attributes (data steward).
   Status update_catalog(const portrait::Catalog& declared, Issues* issues);
+  // Changes the catalog atomically: edit a copy, store it (with e.in_tx in
+  // the same transaction), then install it. Error "catalog.invalid" (and the
+  // problems in `issues`) when the edit reports an error; nothing changes.
+  Status edit_catalog(const CatalogEdit& e, Issues* issues);
 
   // Loads a CSV upload as one batch. all_or_nothing: any bad row rejects the
   // whole file (nothing is stored); otherwise bad rows are reported and the
   // good ones load. New attributes in the header are added to the catalog.
-  Result<portrait::ImportReport> upload_csv(std::string text, const store::BatchInfo& info, bool all_or_nothing);
+  // A file without one good row stores nothing. A column that is a tag is
+  // refused ("import.derived_column"). `in_tx` runs in the batch's
+  // transaction with its id.
+  Result<portrait::ImportReport> upload_csv(std::string text, const store::BatchInfo& info, bool all_or_nothing,
+                                            const BatchHook& in_tx = {});
   // Stores and applies pushed facts; a bad update is reported and skipped.
-  Result<PushReport> push_facts(const std::vector<FactUpdate>& updates, const std::string& source, int64_t user_id);
+  // `in_tx` runs in the transaction that stores the good ones (also when
+  // there are none).
+  Result<PushReport> push_facts(const std::vector<FactUpdate>& updates, const std::string& source, int64_t user_id,
+                                const PushHook& in_tx = {});
   // The facts of one enterprise as known at a time (timestamp; empty = now),
-  // in a small table of its own.
+  // in a small table of its own (derived attributes computed with the
+  // current derivation).
   Result<std::unique_ptr<portrait::EnterpriseTable>> facts_as_of(int64_t enterprise_id, const std::string& when);
 
-  // Called (outside any lock) after facts of these enterprises changed.
+  // Called (outside any lock) after facts of these enterprises changed
+  // (derived values included).
   void on_facts_changed(std::function<void(const std::vector<int64_t>&)> fn);
+
+  // Installs the derivation used from now on and, when `now` is given, runs
+  // it over every row at once (a tag's rule changed: `now` computes just
+  // what changed); listeners hear of the firms whose values changed.
+  void set_derivation(std::shared_ptr<const Derivation> next, const Derivation* now = nullptr);
+  std::shared_ptr<const Derivation> derivation() const;
 
   // ---- policies
   // Every published version in force (published, not closed), by id.
@@ -123,6 +187,9 @@ class Platform {
  private:
   Platform() = default;
   Status load_replica();
+  // Runs the derivation over `rows` (all when null) of table_; mu_ held exclusively.
+  std::vector<int64_t> derive_locked(const std::vector<uint32_t>* rows);
+  void notify_facts_changed(const std::vector<int64_t>& ids);
 
   std::unique_ptr<store::Database> db_;
   std::shared_ptr<Clock> clock_;
@@ -133,7 +200,8 @@ class Platform {
   std::mutex listeners_mu_;
   std::vector<std::function<void(const std::vector<int64_t>&)>> facts_listeners_;
   std::vector<std::function<void(const PublishedPolicyPtr&)>> policy_listeners_;
-  std::mutex write_mu_;  // one data write at a time (catalog changes)
+  std::shared_ptr<const Derivation> derivation_;  // guarded by mu_
+  std::mutex write_mu_;  // one data write at a time (facts, catalog, derivation); taken before mu_
 };
 
 }  // namespace zhida::services

@@ -1,0 +1,36 @@
+// Shared by routes_applications.cc and routes_review.cc: the caller of a
+// request as the Applications service sees it, the service's errors as
+// responses, and the JSON forms of declarations, materials and verdicts.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "base/issue.h"
+#include "base/result.h"
+#include "http/request.h"
+#include "http/response.h"
+#include "services/applications/applications.h"
+#include "workflow/decision.h"
+
+namespace zhida::http {
+
+// Who is asking (user, role, address, display name).
+services::Caller caller_of(const Request& req);
+
+// An Applications error (with its issues as details): 404 for *.not_found,
+// 400 for bad input, 409 for refusals and states, 413/415 for uploads.
+Response applications_error(const Error& e, const Issues& issues = {});
+
+// [{"condition","commitment","attribute","value","text"}] (value may be a
+// number); problems are added to `problems` as field/message pairs.
+std::vector<workflow::Declaration> declarations_of(const nlohmann::json& arr, Issues& problems);
+// [{"name","condition","id","commitment"}]
+std::vector<workflow::MaterialRef> materials_of(const nlohmann::json& arr, Issues& problems);
+// [{"key","verdict","note"}]
+std::vector<workflow::Verdict> verdicts_of(const nlohmann::json& arr, Issues& problems);
+
+}  // namespace zhida::http
