@@ -63,11 +63,21 @@ test('firm: matches, why-not, apply, 秒批, timeline, message', async () => {
     assert.match(await page.locator('[data-test="messages"]').innerText(), /企业研发投入资助/)
     await shot(page, '1-firm-07-messages-1366')
 
+    // Its own portrait: every fact with its source; report a wrong one.
+    await page.click('[data-menu="portal-portrait"]')
+    await page.locator('[data-test="facts"] .el-table__row').first().waitFor({ timeout: 30000 })
+    await page.click('[data-test="report-从业人数"]')
+    await page.fill('[data-test="report-expected"]', '188')
+    await page.fill('[data-test="report-note"]', '年末从业人数以社保缴纳名册为准')
+    await page.click('[data-test="report-send"]')
+    await page.locator('.el-message--success').waitFor({ timeout: 15000 })
+    await shot(page, '1-firm-08-portrait-report-1366')
+
     // The same home at 1920×1080.
     const big = await newPage(browser, SIZES.large)
     await login(big.page, BASE, firm.username, firm.password)
     await big.page.locator('[data-test="eligible-list"]').waitFor({ timeout: 30000 })
-    await shot(big.page, '1-firm-08-home-1920')
+    await shot(big.page, '1-firm-09-home-1920')
     assert.deepEqual([...problems, ...big.problems], [], 'no console errors')
   } finally {
     await close()

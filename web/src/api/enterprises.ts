@@ -18,7 +18,8 @@ export const searchEnterprises = (q: EnterpriseQuery) => get<EnterpriseList>('/e
 export const getPortrait = (id: number, purpose?: string) => get<Portrait>(`/enterprises/${id}`, { purpose })
 export const factHistory = (id: number, attribute: string) =>
   get<{ enterprise_id: number; attribute: string | null; derived?: boolean; items: Fact[] }>(`/enterprises/${id}/history`, { attribute })
-// 数据纠错: the firm says a fact is wrong (web/NEEDS.md: not built yet).
-export const reportFact = (id: number, body: { attribute: string; expected: string; note?: string }) =>
+// 数据纠错: the firm says a fact is wrong — which one, the right value, why
+// (the data steward resolves it: /fact-reports).
+export const reportFact = (id: number, body: { attribute: string; value: string; explanation: string }) =>
   post<{ id: number }>(`/enterprises/${id}/fact-reports`, body)
 export const catalog = () => get<{ attributes: CatalogAttribute[] }>('/catalog')

@@ -301,7 +301,7 @@ const en: Messages = {
     report: 'Report',
     reportTitle: 'Report a wrong value: {attr}',
     expected: 'Correct value',
-    note: 'Note (optional)',
+    note: 'Why (evidence)',
     reportSent: 'Reported; the source department will check and update it',
     filter: 'Filter attributes',
     group: 'Group',

@@ -311,7 +311,7 @@ export default {
     report: '纠错',
     reportTitle: '数据纠错：{attr}',
     expected: '正确的值',
-    note: '说明（可选）',
+    note: '说明（依据）',
     reportSent: '纠错已提交，来源部门核实后更新',
     filter: '筛选数据项',
     group: '分类',
