@@ -202,6 +202,10 @@ TEST_P(PortraitApi, StaffFindFirmsByNameCodeStreetAndIndustry) {
   ASSERT_EQ(r.json["total"], 1);
   EXPECT_EQ(r.json["items"][0]["id"], firm);
   EXPECT_EQ(r.json["items"][0]["name"], name);
+  // Coordinates for the map's firm points, as the portrait has them.
+  ASSERT_TRUE(r.json["items"][0]["lon"].is_number()) << r.body;
+  EXPECT_NEAR(r.json["items"][0]["lon"].get<double>(), std::stod(value(firm, "经度")), 1e-9);
+  EXPECT_NEAR(r.json["items"][0]["lat"].get<double>(), std::stod(value(firm, "纬度")), 1e-9);
 
   r = get("/api/v1/enterprises?street=新安&industry=C&sort=-注册资本&limit=5", reviewer);
   ASSERT_EQ(r.status, 200) << r.body;

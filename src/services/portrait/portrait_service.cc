@@ -444,6 +444,8 @@ Result<json> PortraitService::search(const SearchQuery& q) const {
     const Column* street = named_column(t, "街道");
     const Column* industry = named_column(t, "行业门类");
     const Column* size = named_column(t, "企业规模");
+    const Column* lon = named_column(t, "经度");  // for the map's firm points
+    const Column* lat = named_column(t, "纬度");
     auto exact = [&](const Column* c, const std::string& v) {
       return matching_codes(c, [&](std::string_view s) { return s == v; });
     };
@@ -504,6 +506,13 @@ Result<json> PortraitService::search(const SearchQuery& q) const {
                    {"industry", text_at(industry, r)},
                    {"size", text_at(size, r)}};
       if (sort_attr) item["sort_value"] = typed(*sort_attr, value_text(t, r, *sort_ref)).first;
+      if (lon && lat && lon->is_valid(r) && lat->is_valid(r)) {
+        rules::Value x = lon->value(r), y = lat->value(r);
+        if (x.kind == rules::Value::Kind::kNumber && y.kind == rules::Value::Kind::kNumber) {
+          item["lon"] = x.number.to_double();
+          item["lat"] = y.number.to_double();
+        }
+      }
       items.push_back(std::move(item));
     }
     return json{{"total", hits.size()},
