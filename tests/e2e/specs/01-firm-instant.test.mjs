@@ -70,7 +70,7 @@ test('firm: matches, why-not, apply, 秒批, timeline, message', async () => {
     await page.fill('[data-test="report-expected"]', '188')
     await page.fill('[data-test="report-note"]', '年末从业人数以社保缴纳名册为准')
     await page.click('[data-test="report-send"]')
-    await page.locator('.el-message--success').waitFor({ timeout: 15000 })
+    await page.locator('.el-message--success').first().waitFor({ timeout: 15000 })
     await shot(page, '1-firm-08-portrait-report-1366')
 
     // The same home at 1920×1080.

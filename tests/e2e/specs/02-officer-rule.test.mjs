@@ -54,7 +54,7 @@ test('officer: rule error underlined, fixed, sandbox changes, publish, push', as
     // Publish.
     await page.click('[data-test="publish"]')
     await page.locator('.el-message-box__btns .el-button--primary').click()
-    await page.locator('.el-message--success').waitFor({ timeout: 30000 })
+    await page.locator('.el-message--success').first().waitFor({ timeout: 30000 })
     await shot(page, '2-officer-05-published-1366')
 
     // The firm that now matches is told.

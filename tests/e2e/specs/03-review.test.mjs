@@ -79,7 +79,7 @@ test('review: return for correction, resubmit, approve', async () => {
     await shot(rv.page, '3-review-04-checklist-1366')
     await rv.page.fill('textarea[data-test="reasons"], [data-test="reasons"] textarea', '贷款合同扫描件不清晰，请重新上传')
     await rv.page.click('[data-test="return"]')
-    await rv.page.locator('.el-message--success').waitFor({ timeout: 20000 })
+    await rv.page.locator('.el-message--success').first().waitFor({ timeout: 20000 })
     await shot(rv.page, '3-review-05-returned-1366')
 
     // The firm corrects and resubmits.
@@ -99,7 +99,7 @@ test('review: return for correction, resubmit, approve', async () => {
     for (let i = 0; i < (await checks.count()); i++) await checks.nth(i).locator('label').first().click()
     await shot(rv.page, '3-review-07-checklist-passed-1366')
     await rv.page.click('[data-test="approve"]')
-    await rv.page.locator('.el-message--success').waitFor({ timeout: 20000 })
+    await rv.page.locator('.el-message--success').first().waitFor({ timeout: 20000 })
     await shot(rv.page, '3-review-08-approved-1366')
 
     await f.page.goto(`${BASE}/portal/applications/${appId}`)
