@@ -222,11 +222,32 @@ class Explainer {
                                  : fmt::format("{} 为 {}", p_.source(in), shown(idx, v));
         return ev;
       }
-      default:
-        ev.text = t == Tri::kUnknown ? unknown_text(idx)
-                                     : fmt::format("{} 为 {}", p_.source(in), tri_name_zh(t));
+      default: {  // a function call and the like: its result, and the facts it read
+        if (t == Tri::kUnknown) {
+          ev.text = unknown_text(idx);
+          return ev;
+        }
+        ev.text = fmt::format("{} 为 {}", p_.source(in), tri_name_zh(t));
+        std::vector<int32_t> read;
+        facts_read(idx, read);
+        for (size_t k = 0; k < read.size(); ++k)
+          ev.text += fmt::format("{}{} 为 {}", k ? "、" : "（", p_.source(p_.instr(read[k])), shown(read[k], value(read[k])));
+        if (!read.empty()) ev.text += "）";
         return ev;
+      }
     }
+  }
+
+  // The attribute instructions under `idx`, one per fact, in rule order.
+  void facts_read(int32_t idx, std::vector<int32_t>& out) {
+    const Instr& in = p_.instr(idx);
+    if (in.op == Op::kAttr) {
+      for (int32_t k : out)
+        if (p_.instr(k).attr == in.attr) return;
+      out.push_back(idx);
+      return;
+    }
+    for (int32_t k : p_.children(in)) facts_read(k, out);
   }
 
   const Program& p_;

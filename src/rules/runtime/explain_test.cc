@@ -114,6 +114,20 @@ TEST(Explain, DistanceOfAFailedComparison) {
   EXPECT_EQ(*ev.gap, Decimal::from_int(1500000));
 }
 
+TEST(Explain, AFunctionShowsTheFactsItRead) {
+  testing::MapSchema schema;
+  schema.add("证书编号", Type::kString, false);
+  Compiled c = compile("starts_with(证书编号, \"GR2024\")", schema, CheckOptions{});
+  ASSERT_TRUE(c.program) << c.issues.size();
+  testing::MapFacts f(schema);
+  f.set("证书编号", "GR202344201234");
+  Explanation e = explain(*c.program, f, EvalContext{}, schema);
+  ASSERT_EQ(e.conditions.size(), 1u);
+  ASSERT_EQ(e.conditions[0].evidence.size(), 1u);
+  EXPECT_EQ(e.conditions[0].evidence[0].text,
+            "starts_with(证书编号, \"GR2024\") 为 否（证书编号 为 “GR202344201234”）");
+}
+
 TEST(Explain, ARatioAgainstAPercentageReadsAsOne) {
   testing::MapSchema schema;
   Compiled c = compile("研发费用[2024] / 营业收入[2024] >= 3%", schema, CheckOptions{});
