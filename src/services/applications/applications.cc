@@ -425,28 +425,11 @@ Result<json> Applications::form(int64_t enterprise_id, const std::string& policy
         if (!pol.ok()) return pol.error();
         const portrait::Policy& p = *pol->policy;
         auto catalog = platform_.catalog();
-        auto facts = capture_facts(tx, *catalog, p, enterprise_id, c.ts);
-        if (!facts.ok()) return facts.error();
         int year = p.reference_year.value_or(civil_from_days(c.today).year);
-        auto earlier = store::awards_held(tx, enterprise_id, 0);
-        if (!earlier.ok()) return earlier.error();
-        auto committed = store::committed_fen(tx, p.id, year, 0);
-        if (!committed.ok()) return committed.error();
-        workflow::DecisionInputs in;
-        in.enterprise_id = enterprise_id;
-        in.year = year;
-        in.policy_id = p.id;
-        in.policy_version = pol->version;
-        in.policy_hash = pol->hash;
-        in.policy_name = p.name;
-        in.evaluated_on = c.today;
-        in.decided_at = c.ts;
+        ZHIDA_ASSIGN_OR_RETURN(workflow::DecisionInputs in,
+                               decision_inputs(tx, *catalog, *pol, enterprise_id, year, nullptr, c));
         in.published = pol->in_force();
-        in.facts = *facts;
-        in.earlier = workflow::bearing_awards(*earlier, p.id, p.exclusivity_group);
-        in.budget_mode = p.budget_mode;
-        if (p.budget) in.budget_fen = workflow::to_fen(*p.budget);
-        in.committed_fen = *committed;
+        const auto* facts = &in.facts;
         auto r = workflow::decide(p, *catalog, in);
         if (!r.ok()) return r.error();
         auto existing = store::find_application(tx, enterprise_id, p.id, year);
@@ -517,6 +500,48 @@ Result<json> Applications::form(int64_t enterprise_id, const std::string& policy
   return out;
 }
 
+// What every decision about a firm and a policy reads, in this transaction:
+// the facts the policy uses (as captured now), the firm's awards that bear
+// on it and the budget already committed — without the application `app`
+// itself when given, whose declarations (as facts dated `declared_at`) and
+// materials are added. The caller sets kind, decider and published.
+Result<workflow::DecisionInputs> Applications::decision_inputs(store::Tx& tx, const portrait::Catalog& catalog,
+                                                               const PolicyAt& pol, int64_t enterprise_id,
+                                                               int year, const store::ApplicationRow* app,
+                                                               const Clocked& c,
+                                                               const std::string& declared_at) const {
+  const portrait::Policy& p = *pol.policy;
+  workflow::DecisionInputs in;
+  ZHIDA_ASSIGN_OR_RETURN(in.facts, capture_facts(tx, catalog, p, enterprise_id, c.ts));
+  int64_t self = app ? app->id : 0;
+  if (app) {
+    in.application_id = app->id;
+    in.origin = app->origin;
+    in.declarations = declarations_from_json(app->declarations);
+    for (const auto& d : in.declarations)
+      if (!d.attribute.empty())
+        in.facts.push_back({d.attribute, d.value, "企业申报", declared_at, declared_at, "declared"});
+    std::stable_sort(in.facts.begin(), in.facts.end(), [](const auto& x, const auto& y) {
+      return x.attribute != y.attribute ? x.attribute < y.attribute : x.origin < y.origin;
+    });
+    ZHIDA_ASSIGN_OR_RETURN(in.materials, store::application_materials(tx, app->id));
+  }
+  ZHIDA_ASSIGN_OR_RETURN(auto earlier, store::awards_held(tx, enterprise_id, self));
+  ZHIDA_ASSIGN_OR_RETURN(in.committed_fen, store::committed_fen(tx, p.id, year, self));
+  in.enterprise_id = enterprise_id;
+  in.year = year;
+  in.policy_id = p.id;
+  in.policy_version = pol.version;
+  in.policy_hash = pol.hash;
+  in.policy_name = p.name;
+  in.evaluated_on = c.today;
+  in.decided_at = c.ts;
+  in.earlier = workflow::bearing_awards(earlier, p.id, p.exclusivity_group);
+  in.budget_mode = p.budget_mode;
+  if (p.budget) in.budget_fen = workflow::to_fen(*p.budget);
+  return in;
+}
+
 // ---------------------------------------------------------------- submission
 
 Result<ActionResult> Applications::submit_in(store::Tx& tx, const Caller& who,
@@ -532,45 +557,13 @@ Result<ActionResult> Applications::submit_in(store::Tx& tx, const Caller& who,
         "application.auto_grant",
         fmt::format("“{}”为免申即享政策，无需申报，符合条件的企业确认收款账户即可", p.name));
   auto catalog = platform_.catalog();
-  auto facts = capture_facts(tx, *catalog, p, app.enterprise_id, c.ts);
-  if (!facts.ok()) return facts.error();
-  auto decls = declarations_from_json(app.declarations);
-  for (const auto& d : decls)
-    if (!d.attribute.empty())
-      facts->push_back({d.attribute, d.value, "企业申报", c.ts, c.ts, "declared"});
-  std::stable_sort(facts->begin(), facts->end(), [](const auto& a, const auto& b) {
-    return a.attribute != b.attribute ? a.attribute < b.attribute : a.origin < b.origin;
-  });
-  auto materials = store::application_materials(tx, app.id);
-  if (!materials.ok()) return materials.error();
-  auto earlier = store::awards_held(tx, app.enterprise_id, app.id);
-  if (!earlier.ok()) return earlier.error();
-  auto committed = store::committed_fen(tx, app.policy_id, app.year, app.id);
-  if (!committed.ok()) return committed.error();
-
-  workflow::DecisionInputs in;
+  ZHIDA_ASSIGN_OR_RETURN(workflow::DecisionInputs in,
+                         decision_inputs(tx, *catalog, *pol, app.enterprise_id, app.year, &app, c, c.ts));
   in.kind = workflow::DecisionKind::kSubmission;
-  in.application_id = app.id;
-  in.enterprise_id = app.enterprise_id;
-  in.year = app.year;
-  in.origin = app.origin;
-  in.policy_id = p.id;
-  in.policy_version = pol->version;
-  in.policy_hash = pol->hash;
-  in.policy_name = p.name;
-  in.evaluated_on = c.today;
-  in.decided_at = c.ts;
   in.decided_by = 0;
   in.decided_by_name = "系统（秒批）";
   in.decided_by_role = "system";
   in.published = pol->in_force();
-  in.facts = std::move(*facts);
-  in.declarations = decls;
-  in.materials = *materials;
-  in.earlier = workflow::bearing_awards(*earlier, p.id, p.exclusivity_group);
-  in.budget_mode = p.budget_mode;
-  if (p.budget) in.budget_fen = workflow::to_fen(*p.budget);
-  in.committed_fen = *committed;
   auto r = workflow::decide(p, *catalog, in);
   if (!r.ok()) return r.error();
   if (r->outcome == "refused") {
@@ -1292,46 +1285,14 @@ Result<ActionResult> Applications::review_decision(const Caller& who, int64_t id
     if (!pol.ok()) return pol.error();
     const portrait::Policy& p = *pol->policy;
     auto catalog = platform_.catalog();
-    auto facts = capture_facts(tx, *catalog, p, app.enterprise_id, c.ts);
-    if (!facts.ok()) return facts.error();
-    auto decls = declarations_from_json(app.declarations);
-    for (const auto& d : decls)
-      if (!d.attribute.empty())
-        facts->push_back(
-            {d.attribute, d.value, "企业申报", app.submitted_at, app.submitted_at, "declared"});
-    std::stable_sort(facts->begin(), facts->end(), [](const auto& x, const auto& y) {
-      return x.attribute != y.attribute ? x.attribute < y.attribute : x.origin < y.origin;
-    });
-    auto materials = store::application_materials(tx, app.id);
-    if (!materials.ok()) return materials.error();
-    auto earlier = store::awards_held(tx, app.enterprise_id, app.id);
-    if (!earlier.ok()) return earlier.error();
-    auto committed = store::committed_fen(tx, app.policy_id, app.year, app.id);
-    if (!committed.ok()) return committed.error();
-
-    workflow::DecisionInputs in;
+    ZHIDA_ASSIGN_OR_RETURN(
+        workflow::DecisionInputs in,
+        decision_inputs(tx, *catalog, *pol, app.enterprise_id, app.year, &app, c, app.submitted_at));
     in.kind = workflow::DecisionKind::kReview;
-    in.application_id = app.id;
-    in.enterprise_id = app.enterprise_id;
-    in.year = app.year;
-    in.origin = app.origin;
-    in.policy_id = p.id;
-    in.policy_version = pol->version;
-    in.policy_hash = pol->hash;
-    in.policy_name = p.name;
-    in.evaluated_on = c.today;
-    in.decided_at = c.ts;
     in.decided_by = who.actor.user_id;
     in.decided_by_name = who.name.empty() ? who.actor.username : who.name;
     in.decided_by_role = who.actor.role;
     in.published = pol->status == "published";
-    in.facts = std::move(*facts);
-    in.declarations = decls;
-    in.materials = *materials;
-    in.earlier = workflow::bearing_awards(*earlier, p.id, p.exclusivity_group);
-    in.budget_mode = p.budget_mode;
-    if (p.budget) in.budget_fen = workflow::to_fen(*p.budget);
-    in.committed_fen = *committed;
     in.action = action;
     in.verdicts = workflow::verdicts_of(items);
     in.reviewer_fen = amount;

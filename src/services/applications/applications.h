@@ -244,6 +244,10 @@ class Applications {
                                                             const portrait::Policy& policy,
                                                             int64_t enterprise_id,
                                                             const std::string& now) const;
+  Result<workflow::DecisionInputs> decision_inputs(store::Tx& tx, const portrait::Catalog& catalog,
+                                                   const PolicyAt& pol, int64_t enterprise_id, int year,
+                                                   const store::ApplicationRow* app, const Clocked& c,
+                                                   const std::string& declared_at = "") const;
   Status check_materials(store::Tx& tx, int64_t enterprise_id,
                          std::vector<workflow::MaterialRef>& materials, Issues& issues) const;
   Result<ActionResult> create_in(store::Tx& tx, const Caller& who, const ApplicationInput& in,
