@@ -24,9 +24,13 @@
 #include <thread>
 
 #include "store/db.h"
+#include "store/testing.h"
 
 namespace zhida::store {
 namespace {
+
+using store::testing::pg_admin;
+using store::testing::with_dbname;
 
 // "2024-05-01T08:30:00.123Z": the fixed-width timestamp of schema.h.
 bool looks_like_timestamp(std::string_view s) {
@@ -53,33 +57,6 @@ enum class Backend { kSqlite, kPostgres };
 std::string env(const char* name) {
   const char* v = std::getenv(name);
   return v ? v : "";
-}
-
-// Runs one statement on the PostgreSQL server named by the admin URL.
-std::string pg_admin(const std::string& url, const std::string& sql) {
-  PGconn* c = PQconnectdb(url.c_str());
-  std::string err;
-  if (PQstatus(c) != CONNECTION_OK) {
-    err = PQerrorMessage(c);
-  } else {
-    PGresult* r = PQexec(c, sql.c_str());
-    if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
-      err = PQresultErrorMessage(r);
-    PQclear(r);
-  }
-  PQfinish(c);
-  return err;
-}
-
-// The URL with its database name replaced.
-std::string with_dbname(const std::string& url, const std::string& db) {
-  size_t start = url.find("://") + 3;
-  size_t query = url.find('?', start);
-  size_t slash = url.find('/', start);
-  if (slash != std::string::npos && (query == std::string::npos || slash < query)) {
-    return url.substr(0, slash) + "/" + db + (query == std::string::npos ? "" : url.substr(query));
-  }
-  return url.substr(0, query) + "/" + db + (query == std::string::npos ? "" : url.substr(query));
 }
 
 MigrationSet test_schema() {

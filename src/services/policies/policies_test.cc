@@ -18,9 +18,13 @@
 #include "services/policies/xlsx_export.h"
 #include "services/services.h"
 #include "store/audit_store.h"
+#include "store/testing.h"
 
 namespace zhida::services {
 namespace {
+
+using store::testing::pg_admin;
+using store::testing::with_dbname;
 
 using nlohmann::json;
 
@@ -29,31 +33,6 @@ enum class Backend { kSqlite, kPostgres };
 std::string env(const char* name) {
   const char* v = std::getenv(name);
   return v ? v : "";
-}
-
-std::string pg_admin(const std::string& url, const std::string& sql) {
-  PGconn* c = PQconnectdb(url.c_str());
-  std::string err;
-  if (PQstatus(c) != CONNECTION_OK) {
-    err = PQerrorMessage(c);
-  } else {
-    PGresult* r = PQexec(c, sql.c_str());
-    if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
-      err = PQresultErrorMessage(r);
-    PQclear(r);
-  }
-  PQfinish(c);
-  return err;
-}
-
-std::string with_dbname(const std::string& url, const std::string& db) {
-  size_t start = url.find("://") + 3;
-  size_t query = url.find('?', start);
-  size_t slash = url.find('/', start);
-  std::string tail = query == std::string::npos ? "" : url.substr(query);
-  if (slash != std::string::npos && (query == std::string::npos || slash < query))
-    return url.substr(0, slash) + "/" + db + tail;
-  return url.substr(0, query) + "/" + db + tail;
 }
 
 Principal officer(const std::string& department, int64_t id = 11) {

@@ -21,6 +21,7 @@
 #include "services/accounts/password.h"
 #include "services/demo/install.h"
 #include "store/db.h"
+#include "store/testing.h"
 
 namespace zhida::http::testing {
 
@@ -28,36 +29,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
+using store::testing::pg_admin;
+using store::testing::with_dbname;
+
 std::string env(const char* name) {
   const char* v = std::getenv(name);
   return v ? v : "";
-}
-
-// Runs one statement on the PostgreSQL server named by url; "" or the error.
-std::string pg_admin(const std::string& url, const std::string& sql) {
-  PGconn* c = PQconnectdb(url.c_str());
-  std::string err;
-  if (PQstatus(c) != CONNECTION_OK) {
-    err = PQerrorMessage(c);
-  } else {
-    PGresult* r = PQexec(c, sql.c_str());
-    if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
-      err = PQresultErrorMessage(r);
-    PQclear(r);
-  }
-  PQfinish(c);
-  return err;
-}
-
-// The URL with its database name replaced.
-std::string with_dbname(const std::string& url, const std::string& db) {
-  size_t start = url.find("://") + 3;
-  size_t query = url.find('?', start);
-  size_t slash = url.find('/', start);
-  std::string tail = query == std::string::npos ? "" : url.substr(query);
-  if (slash != std::string::npos && (query == std::string::npos || slash < query))
-    return url.substr(0, slash) + "/" + db + tail;
-  return url.substr(0, query) + "/" + db + tail;
 }
 
 std::shared_ptr<services::FixedClock> make_clock(const std::string& date) {
