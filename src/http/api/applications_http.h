@@ -3,6 +3,7 @@
 // responses, and the JSON forms of declarations, materials and verdicts.
 #pragma once
 
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,5 +33,10 @@ std::vector<workflow::Declaration> declarations_of(const nlohmann::json& arr, Is
 std::vector<workflow::MaterialRef> materials_of(const nlohmann::json& arr, Issues& problems);
 // [{"key","verdict","note"}]
 std::vector<workflow::Verdict> verdicts_of(const nlohmann::json& arr, Issues& problems);
+
+// The body as a JSON object with only the given top-level fields (400 otherwise).
+OrResponse<nlohmann::json> object_body(const Request& req, std::initializer_list<const char*> allowed);
+// A 400 listing each problem with its field.
+Response problems_response(const Issues& problems);
 
 }  // namespace zhida::http

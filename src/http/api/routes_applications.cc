@@ -209,10 +209,7 @@ std::vector<workflow::Verdict> verdicts_of(const json& arr, Issues& problems) {
   return out;
 }
 
-namespace {
-
-// The body as JSON, with only the given top-level fields allowed.
-OrResponse<json> body_with(const Request& req, std::initializer_list<const char*> allowed) {
+OrResponse<json> object_body(const Request& req, std::initializer_list<const char*> allowed) {
   auto body = parse_json(req);
   if (!body.ok()) return std::move(body).response();
   json j = std::move(body).value();
@@ -233,6 +230,8 @@ Response problems_response(const Issues& problems) {
   for (const Issue& i : problems) ps.push_back({i.field, i.code, i.message});
   return validation_error(ps);
 }
+
+namespace {
 
 // The enterprise a request acts for: an enterprise user's own firm (another
 // firm named is 404), or the enterprise_id given (staff).
@@ -313,7 +312,7 @@ void register_applications_routes(Router& router, Api& api) {
       "/api/v1/applications",
       [&api](Request& req) {
         auto body =
-            body_with(req, {"policy_id", "enterprise_id", "declarations", "materials", "submit"});
+            object_body(req, {"policy_id", "enterprise_id", "declarations", "materials", "submit"});
         if (!body.ok()) return std::move(body).response();
         const json& j = body.value();
         Issues problems;
@@ -418,7 +417,7 @@ void register_applications_routes(Router& router, Api& api) {
         Response err;
         auto row = visible_application(req, api, &err);
         if (!row) return err;
-        auto body = body_with(req, {"declarations", "materials", "submit"});
+        auto body = object_body(req, {"declarations", "materials", "submit"});
         if (!body.ok()) return std::move(body).response();
         const json& j = body.value();
         Issues problems;

@@ -20,29 +20,6 @@ using nlohmann::json;
 
 namespace {
 
-// The body as a JSON object with only these fields.
-OrResponse<json> object_body(const Request& req, std::initializer_list<const char*> allowed) {
-  auto body = parse_json(req);
-  if (!body.ok()) return std::move(body).response();
-  json j = std::move(body).value();
-  if (!j.is_object())
-    return validation_error({{"", "bad_request.wrong_type", "请求体必须是 JSON 对象"}});
-  std::vector<FieldProblem> problems;
-  for (auto& [k, v] : j.items()) {
-    bool ok = false;
-    for (const char* a : allowed) ok = ok || k == a;
-    if (!ok) problems.push_back({k, "bad_request.unknown_field", fmt::format("未知的字段“{}”", k)});
-  }
-  if (!problems.empty()) return validation_error(problems);
-  return j;
-}
-
-Response problems_response(const Issues& problems) {
-  std::vector<FieldProblem> ps;
-  for (const Issue& i : problems) ps.push_back({i.field, i.code, i.message});
-  return validation_error(ps);
-}
-
 std::vector<std::string> reasons_of(const json& j, Issues& problems) {
   std::vector<std::string> out;
   if (!j.contains("reasons")) return out;
