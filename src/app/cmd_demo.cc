@@ -149,10 +149,15 @@ void add_demo_command(CLI::App& app, int& exit_code) {
       out << saved.dump(2) << "\n";
     }
     // The demo accounts (every role, and the users of the demo firms): made
-    // on the first run, and again if someone deleted one.
+    // on the first run, and again if someone deleted one; the login page
+    // lists them (GET /api/v1/meta).
+    auto saved = accounts_on_platform(**platform, accounts_file);
+    if (!saved.ok()) {
+      exit_code = fail(saved.error());
+      return;
+    }
+    o->demo_accounts = *saved;
     o->on_services = [&](services::Services& svc) -> Status {
-      auto saved = accounts_on_platform(**platform, accounts_file);
-      if (!saved.ok()) return saved.error();
       auto made = svc.accounts->ensure_demo_accounts(*saved);
       if (!made.ok()) return made.error();
       if (*made > 0) spdlog::info("已创建 {} 个演示账户（密码均为 {}）", *made, services::demo::kDemoPassword);

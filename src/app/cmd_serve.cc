@@ -51,6 +51,7 @@ int run_server(services::Platform& platform, const ServeOptions& o) {
     }
   }
   http::Api api{platform, **svc};
+  api.demo_accounts = o.demo_accounts;
   http::ServerConfig config;
   config.host = o.host;
   config.port = static_cast<uint16_t>(o.port);

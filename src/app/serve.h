@@ -3,8 +3,11 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
+#include "services/demo/accounts.h"
 #include "services/platform/clock.h"
 #include "services/platform/platform.h"
 #include "services/services.h"
@@ -26,6 +29,9 @@ struct ServeOptions {
   // After the services start, before the server listens (zhida demo creates
   // its accounts here); an error stops the start.
   std::function<Status(services::Services&)> on_services;
+  // zhida demo: its accounts, listed for the login page (GET /api/v1/meta).
+  // nullopt (zhida serve): the server says it is not a demo.
+  std::optional<std::vector<services::demo::DemoAccount>> demo_accounts;
 };
 
 // Runs until SIGTERM/SIGINT; returns the exit code.

@@ -8,12 +8,15 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
 #include "http/api/session.h"
 #include "http/router.h"
+#include "services/demo/accounts.h"
 #include "services/services.h"
 
 namespace zhida::http {
@@ -26,6 +29,10 @@ struct Api {
   // Session cookie attributes, trusted proxies, the API-key verifier
   // (http/api/session.h).
   SessionConfig session = {};
+  // `zhida demo`: its accounts, which GET /api/v1/meta lists for the login
+  // page (usernames, roles and what each shows; never a password but the
+  // shared demo one). nullopt under `zhida serve`.
+  std::optional<std::vector<services::demo::DemoAccount>> demo_accounts = std::nullopt;
 };
 
 // Every route of the API, with the session middleware in front.

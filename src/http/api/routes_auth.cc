@@ -26,9 +26,25 @@ Response auth_error(const Error& e, int64_t retry_after) {
   return error_response(e);
 }
 
-nlohmann::json session_json(const services::UserSession& s) {
+// The firm's name (企业名称, from the replica) of an enterprise user; null
+// for staff, and for a firm the replica does not hold.
+nlohmann::json enterprise_name(const Api& api, const services::Principal& p) {
+  if (!services::is_enterprise_role(p.role) || p.enterprise_id <= 0) return nullptr;
+  return api.platform.read([&](const portrait::EnterpriseTable& t) -> nlohmann::json {
+    auto row = t.row_of(p.enterprise_id);
+    const portrait::Attribute* a = t.catalog().attribute("企业名称");
+    if (!row || a == nullptr) return nullptr;
+    rules::Value v = t.facts(*row).get({a->id, 0});
+    if (v.kind != rules::Value::Kind::kText || v.text.empty()) return nullptr;
+    return std::string(v.text);
+  });
+}
+
+nlohmann::json session_json(const Api& api, const services::UserSession& s) {
+  nlohmann::json user = principal_json(s.principal);
+  user["enterprise_name"] = enterprise_name(api, s.principal);
   return {{"csrf_token", s.csrf_token},
-          {"user", principal_json(s.principal)},
+          {"user", std::move(user)},
           {"expires_at", s.expires_at},
           {"idle_expires_at", s.idle_expires_at}};
 }
@@ -53,7 +69,7 @@ void register_auth_routes(Router& router, Api& api) {
         int64_t retry_after = 0;
         auto s = api.services.accounts->login(login, &retry_after);
         if (!s.ok()) return auth_error(s.error(), retry_after);
-        Response r = Response::json(200, session_json(*s));
+        Response r = Response::json(200, session_json(api, *s));
         set_session_cookie(r, s->token, api.session);
         r.set_header("Cache-Control", "no-store");
         return r;
@@ -76,10 +92,10 @@ void register_auth_routes(Router& router, Api& api) {
 
   router.get(
       "/api/v1/auth/me",
-      [](Request& req) {
+      [&api](Request& req) {
         const services::UserSession* s = session_of(req);
         if (s == nullptr) return Response::error(401, "unauthenticated", "请先登录");
-        Response r = Response::json(200, session_json(*s));
+        Response r = Response::json(200, session_json(api, *s));
         r.set_header("Cache-Control", "no-store");
         return r;
       },

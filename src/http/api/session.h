@@ -118,7 +118,8 @@ void set_session_cookie(Response& response, std::string_view token, const Sessio
 void clear_session_cookie(Response& response, const SessionConfig& config);
 
 // {id, username, display_name, role, role_zh, enterprise_id (null for
-// staff), department}: the "user" of the login and /auth/me answers.
+// staff), department}: the "user" of the login and /auth/me answers (which
+// add enterprise_name, the firm's name from the replica: routes_auth.cc).
 nlohmann::json principal_json(const services::Principal& p);
 
 // ---- audit helpers for routes

@@ -56,6 +56,22 @@ json figures_json(const Figures& f) {
           {"pushes_sent", f.pushes}};
 }
 
+const std::string kUnknownStreet = "（未知街道）";
+
+// "2026-01" … for every month that [from, to] touches.
+std::vector<std::string> months_between(int32_t from, int32_t to) {
+  std::vector<std::string> out;
+  CivilDate a = civil_from_days(from), b = civil_from_days(to);
+  for (int y = a.year, m = a.month; y < b.year || (y == b.year && m <= b.month);) {
+    out.push_back(fmt::format("{:04}-{:02}", y, m));
+    if (++m > 12) {
+      m = 1;
+      ++y;
+    }
+  }
+  return out;
+}
+
 bool holds(const std::string& status) {
   return status == "approved" || status == "publicity" || status == "disbursed";
 }
@@ -89,8 +105,11 @@ Result<json> Stats::headline(const StatsQuery& q) const {
   std::unordered_map<std::string, std::string> department;
   for (const auto& p : policies)
     department[p.id] = p.department.empty() ? "（未填部门）" : p.department;
-  // Streets of the firms involved, from the replica.
+  // Streets of the firms involved, and the firms registered per street
+  // (every firm of the replica, whatever the period), from the replica.
   std::unordered_map<int64_t, std::string> street;
+  std::map<std::string, int64_t> firms_per_street;
+  int64_t firms_total = 0;
   if (q.by == "street") {
     std::set<int64_t> ids;
     for (const auto& a : apps) ids.insert(a.enterprise_id);
@@ -98,15 +117,19 @@ Result<json> Stats::headline(const StatsQuery& q) const {
     for (const auto& p : pushes) ids.insert(p.enterprise_id);
     platform_.read([&](const portrait::EnterpriseTable& t) {
       const portrait::Attribute* attr = t.catalog().attribute("街道");
-      for (int64_t id : ids) {
-        std::string s = "（未知街道）";
-        auto row = t.row_of(id);
-        if (attr && row) {
-          rules::Value v = t.facts(*row).get({attr->id, 0});
-          if (v.kind == rules::Value::Kind::kText) s = std::string(v.text);
+      auto street_of_row = [&](size_t row) -> std::string {
+        if (attr) {
+          rules::Value v = t.facts(row).get({attr->id, 0});
+          if (v.kind == rules::Value::Kind::kText && !v.text.empty()) return std::string(v.text);
         }
-        street[id] = s;
+        return kUnknownStreet;
+      };
+      for (int64_t id : ids) {
+        auto row = t.row_of(id);
+        street[id] = row ? street_of_row(*row) : kUnknownStreet;
       }
+      firms_total = static_cast<int64_t>(t.rows());
+      for (size_t r = 0; r < t.rows(); ++r) ++firms_per_street[street_of_row(r)];
       return 0;
     });
   }
@@ -170,17 +193,29 @@ Result<json> Stats::headline(const StatsQuery& q) const {
   if (q.by == "department")
     for (auto& [k, f] : groups)
       if (f.policy_items < 0) f.policy_items = 0;
+  // Every street with firms and every month of the period is a group, with
+  // zeros where nothing happened (a chart's axis, a map's shading).
+  if (q.by == "street")
+    for (const auto& [s, n] : firms_per_street) groups.try_emplace(s);
+  if (q.by == "month")
+    for (const std::string& m : months_between(q.from, q.to)) groups.try_emplace(m);
 
   json out_groups = json::array();
   for (const auto& [k, f] : groups) {
     json g = figures_json(f);
     g["key"] = k;
+    if (q.by == "street") {
+      auto it = firms_per_street.find(k);
+      g["enterprises"] = it == firms_per_street.end() ? 0 : it->second;
+    }
     out_groups.push_back(std::move(g));
   }
+  json out_total = figures_json(total);
+  if (q.by == "street") out_total["enterprises"] = firms_total;
   return json{{"from", format_date(q.from)},
               {"to", format_date(q.to)},
               {"by", q.by.empty() ? json(nullptr) : json(q.by)},
-              {"total", figures_json(total)},
+              {"total", out_total},
               {"groups", out_groups}};
 }
 

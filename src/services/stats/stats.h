@@ -17,6 +17,13 @@
 //   paid_amount       money of batches marked paid in the period
 //   firms_benefited   distinct firms with an approved award in the period
 //   pushes_sent       policy pushes (政策找企业) delivered on any channel
+//   enterprises       by street only (each group and the total): the firms
+//                     registered in the street now, from the replica — not
+//                     limited to the period (the map shades by it)
+//
+// Groups: by street, every street that has firms (and any other street an
+// event names) is listed; by month, every month the period touches, in
+// order — both with zeros where nothing happened.
 //
 // Thread-safety: const methods; reads in one snapshot transaction.
 #pragma once
