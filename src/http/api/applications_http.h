@@ -3,6 +3,7 @@
 // responses, and the JSON forms of declarations, materials and verdicts.
 #pragma once
 
+#include <functional>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -18,6 +19,8 @@
 #include "workflow/decision.h"
 
 namespace zhida::http {
+
+struct ListExport;
 
 // Who is asking (user, role, address, display name).
 services::Caller caller_of(const Request& req);
@@ -38,5 +41,14 @@ std::vector<workflow::Verdict> verdicts_of(const nlohmann::json& arr, Issues& pr
 OrResponse<nlohmann::json> object_body(const Request& req, std::initializer_list<const char*> allowed);
 // A 400 listing each problem with its field.
 Response problems_response(const Issues& problems);
+
+// "审核中" for "in_review"; the name itself when unknown.
+std::string_view status_zh_of(std::string_view status);
+// Fills `e` (columns, rows, total, firms) with every application of `q`
+// (up to kMaxExportRows), asking page_of page by page: the application list
+// and the review queue exports. `review` adds assignee, deadline, overdue.
+Status export_applications(
+    const std::function<Result<services::Applications::Page>(const store::ApplicationQuery&)>& page_of,
+    store::ApplicationQuery q, bool review, ListExport& e);
 
 }  // namespace zhida::http

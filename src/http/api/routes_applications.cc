@@ -7,12 +7,17 @@
 // {"id","status","decision"}; GET /api/v1/applications/{id}.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <functional>
+#include <set>
+
 #include <nlohmann/json.hpp>
 
 #include "base/date.h"
 #include "http/api/api.h"
 #include "http/api/applications_http.h"
 #include "http/api/common.h"
+#include "http/api/list_export.h"
 #include "http/api/session.h"
 #include "http/json_body.h"
 #include "http/url.h"
@@ -283,6 +288,111 @@ std::optional<int64_t> optional_id_query(const Request& req, const char* name, R
 
 }  // namespace
 
+// ---------------------------------------------------------------- the list and its export
+namespace {
+
+// The application list's query from the request: enterprise users get
+// their own firm's only (another firm: 404); paging only when `paged`
+// (the export takes every row).
+std::optional<store::ApplicationQuery> application_list_query(const Request& req, bool paged,
+                                                              Response* err) {
+  store::ApplicationQuery q;
+  if (paged) {
+    auto offset = int_query(req, "offset", 0, 0, 1'000'000'000, err);
+    if (!offset) return std::nullopt;
+    auto limit = int_query(req, "limit", 50, 1, 500, err);
+    if (!limit) return std::nullopt;
+    q.offset = static_cast<int>(*offset);
+    q.limit = static_cast<int>(*limit);
+  }
+  std::optional<int64_t> given;
+  if (req.query_param("enterprise_id")) {
+    given = optional_id_query(req, "enterprise_id", err);
+    if (!given) return std::nullopt;
+  }
+  const Principal* p = principal_of(req);
+  if (p && services::is_enterprise_role(p->role)) {
+    if (given && *given != p->enterprise_id) {
+      *err = Response::error(404, "not_found", "没有找到该企业");
+      return std::nullopt;
+    }
+    q.enterprise_id = p->enterprise_id;
+  } else if (given) {
+    q.enterprise_id = *given;
+  }
+  if (auto pid = req.query_param("policy_id")) q.policy_id = std::string(pid->substr(0, 64));
+  if (auto st = req.query_param("status"); st && !st->empty()) {
+    std::string_view s = *st;
+    while (!s.empty()) {
+      size_t comma = s.find(',');
+      std::string one(s.substr(0, comma));
+      if (!workflow::parse_status(one)) {
+        *err = Response::error(400, "bad_request.bad_query", fmt::format("未知的申请状态“{}”", one));
+        return std::nullopt;
+      }
+      q.statuses.push_back(one);
+      if (comma == std::string_view::npos) break;
+      s.remove_prefix(comma + 1);
+    }
+  }
+  return q;
+}
+
+}  // namespace
+
+std::string_view status_zh_of(std::string_view status) {
+  auto s = workflow::parse_status(status);
+  return s ? std::string_view(workflow::status_name_zh(*s)) : status;
+}
+
+Status export_applications(
+    const std::function<Result<services::Applications::Page>(const store::ApplicationQuery&)>& page_of,
+    store::ApplicationQuery q, bool review, ListExport& e) {
+  e.columns = {{"申请编号", 10}, {"企业编号", 10}, {"企业名称", 36}, {"政策编号", 14}, {"政策名称", 36},
+               {"年度", 7},      {"状态", 10},     {"秒批", 6},      {"核定金额（元）", 16, true},
+               {"预计金额（元）", 16, true}};
+  if (review) {
+    e.columns.push_back({"审核员", 12});
+    e.columns.push_back({"办理期限", 12});
+    e.columns.push_back({"是否超期", 9});
+  }
+  e.columns.push_back({"提交时间", 20});
+  e.columns.push_back({"决定时间", 20});
+  e.total_row = true;
+  constexpr int kPage = 1000;
+  q.offset = 0;
+  q.limit = kPage;
+  std::set<int64_t> firms;
+  while (static_cast<int64_t>(e.rows.size()) < kMaxExportRows) {
+    q.limit = static_cast<int>(std::min<int64_t>(kPage, kMaxExportRows - static_cast<int64_t>(e.rows.size())));
+    auto page = page_of(q);
+    if (!page.ok()) return page.error();
+    e.total = page->total;
+    for (const json& a : page->items) {
+      std::vector<services::SheetCell> row = {
+          cell(a, "id"), cell(a, "enterprise_id"), cell(a, "enterprise_name"), cell(a, "policy_id"),
+          cell(a, "policy_name"), cell(a, "year"),
+          std::string(status_zh_of(text_of(a, "status"))),
+          std::string(a.contains("decision") && flag_of(a["decision"], "instant") ? "是" : ""),
+          money_cell(a, "award_fen"), money_cell(a, "estimate_fen")};
+      if (review) {
+        row.push_back(a.contains("assignee") ? cell(a["assignee"], "name") : services::SheetCell(std::string()));
+        row.push_back(cell(a, "due_on"));
+        row.push_back(std::string(flag_of(a, "overdue") ? "是" : ""));
+      }
+      row.push_back(china_time_text(text_of(a, "submitted_at")));
+      row.push_back(china_time_text(text_of(a, "decided_at")));
+      e.rows.push_back(std::move(row));
+      if (a.contains("enterprise_id") && a["enterprise_id"].is_number_integer())
+        firms.insert(a["enterprise_id"].get<int64_t>());
+    }
+    q.offset += static_cast<int>(page->items.size());
+    if (page->items.empty() || q.offset >= page->total) break;
+  }
+  e.enterprises.assign(firms.begin(), firms.end());
+  return Status::Ok();
+}
+
 void register_applications_routes(Router& router, Api& api) {
   const std::vector<std::string> kEnterprise = {
       "applications", "allow:enterprise_legal,enterprise_agent", "own-enterprise"};
@@ -353,49 +463,47 @@ void register_applications_routes(Router& router, Api& api) {
   router.get("/api/v1/applications",
              [&api](Request& req) {
                Response err;
-               store::ApplicationQuery q;
-               auto offset = int_query(req, "offset", 0, 0, 1'000'000'000, &err);
-               if (!offset) return err;
-               auto limit = int_query(req, "limit", 50, 1, 500, &err);
-               if (!limit) return err;
-               q.offset = static_cast<int>(*offset);
-               q.limit = static_cast<int>(*limit);
-               std::optional<int64_t> given;
-               if (req.query_param("enterprise_id")) {
-                 given = optional_id_query(req, "enterprise_id", &err);
-                 if (!given) return err;
-               }
-               const Principal* p = principal_of(req);
-               if (p && services::is_enterprise_role(p->role)) {
-                 if (given && *given != p->enterprise_id)
-                   return Response::error(404, "not_found", "没有找到该企业");
-                 q.enterprise_id = p->enterprise_id;
-               } else if (given) {
-                 q.enterprise_id = *given;
-               }
-               if (auto pid = req.query_param("policy_id"))
-                 q.policy_id = std::string(pid->substr(0, 64));
-               if (auto st = req.query_param("status"); st && !st->empty()) {
-                 std::string_view s = *st;
-                 while (!s.empty()) {
-                   size_t comma = s.find(',');
-                   std::string one(s.substr(0, comma));
-                   if (!workflow::parse_status(one))
-                     return Response::error(400, "bad_request.bad_query",
-                                            fmt::format("未知的申请状态“{}”", one));
-                   q.statuses.push_back(one);
-                   if (comma == std::string_view::npos) break;
-                   s.remove_prefix(comma + 1);
-                 }
-               }
-               auto page = api.services.applications->list(q);
+               auto q = application_list_query(req, true, &err);
+               if (!q) return err;
+               auto page = api.services.applications->list(*q);
                if (!page.ok()) return applications_error(page.error());
                return Response::json(200, {{"items", page->items},
                                            {"total", page->total},
-                                           {"offset", q.offset},
-                                           {"limit", q.limit}});
+                                           {"offset", q->offset},
+                                           {"limit", q->limit}});
              },
              {.summary = "申请列表（企业用户只看本企业；按政策、状态筛选，分页）",
+              .tags = {"applications", "any", "own-enterprise"}});
+
+  router.get("/api/v1/applications.xlsx",
+             [&api](Request& req) {
+               Response err;
+               auto q = application_list_query(req, false, &err);
+               if (!q) return err;
+               ListExport e;
+               e.what = "申请列表";
+               auto done = export_applications(
+                   [&](const store::ApplicationQuery& page) {
+                     return api.services.applications->list(page);
+                   },
+                   *q, false, e);
+               if (!done.ok()) return applications_error(done.error());
+               const Principal* p = principal_of(req);
+               std::vector<std::pair<std::string, std::string>> parts;
+               if (q->enterprise_id > 0 && !(p && services::is_enterprise_role(p->role)))
+                 parts.push_back({"企业编号", std::to_string(q->enterprise_id)});
+               parts.push_back({"政策", q->policy_id});
+               std::string statuses;
+               for (const auto& st : q->statuses)
+                 statuses += (statuses.empty() ? "" : "、") + std::string(status_zh_of(st));
+               parts.push_back({"状态", statuses});
+               e.filter_text = filter_text(parts);
+               e.filter = {{"enterprise_id", q->enterprise_id > 0 ? json(q->enterprise_id) : json(nullptr)},
+                           {"policy_id", q->policy_id},
+                           {"status", q->statuses}};
+               return list_download(req, api, std::move(e));
+             },
+             {.summary = "导出申请列表为 Excel（筛选与权限同申请列表，全部行）",
               .tags = {"applications", "any", "own-enterprise"}});
 
   router.get("/api/v1/applications/{id}",

@@ -6,6 +6,7 @@
 
 #include "http/api/api.h"
 #include "http/api/common.h"
+#include "http/api/list_export.h"
 #include "http/api/portrait_http.h"
 #include "http/api/session.h"
 #include "services/portrait/moment.h"
@@ -34,6 +35,35 @@ Response portrait_answer(const Request& req, Api& api, Result<json> r, const ser
   return Response::json(200, *r);
 }
 
+// The search's query from the request; paging only when `paged` (the
+// export takes every row, up to kMaxExportRows).
+std::optional<services::PortraitService::SearchQuery> search_query(const Request& req, bool paged, Response* err) {
+  services::PortraitService::SearchQuery q;
+  auto text = text_query(req, "q", 200, err);
+  auto street = text_query(req, "street", 100, err);
+  auto industry = text_query(req, "industry", 100, err);
+  auto size = text_query(req, "size", 100, err);
+  auto sort = text_query(req, "sort", 200, err);
+  if (!text || !street || !industry || !size || !sort) return std::nullopt;
+  if (paged) {
+    auto offset = int_query(req, "offset", 0, 0, 1000000000, err);
+    if (!offset) return std::nullopt;
+    auto limit = int_query(req, "limit", 20, 1, 200, err);
+    if (!limit) return std::nullopt;
+    q.offset = *offset;
+    q.limit = *limit;
+  } else {
+    q.offset = 0;
+    q.limit = kMaxExportRows;
+  }
+  q.q = *text;
+  q.street = *street;
+  q.industry = *industry;
+  q.size = *size;
+  if (!sort->empty()) q.sort = *sort;
+  return q;
+}
+
 }  // namespace
 
 void register_enterprises_routes(Router& router, Api& api) {
@@ -42,29 +72,57 @@ void register_enterprises_routes(Router& router, Api& api) {
       [&api](Request& req) {
         if (auto denied = require_staff(req)) return *denied;
         Response err;
-        services::PortraitService::SearchQuery q;
-        auto text = text_query(req, "q", 200, &err);
-        auto street = text_query(req, "street", 100, &err);
-        auto industry = text_query(req, "industry", 100, &err);
-        auto size = text_query(req, "size", 100, &err);
-        auto sort = text_query(req, "sort", 200, &err);
-        if (!text || !street || !industry || !size || !sort) return err;
-        auto offset = int_query(req, "offset", 0, 0, 1000000000, &err);
-        if (!offset) return err;
-        auto limit = int_query(req, "limit", 20, 1, 200, &err);
-        if (!limit) return err;
-        q.q = *text;
-        q.street = *street;
-        q.industry = *industry;
-        q.size = *size;
-        if (!sort->empty()) q.sort = *sort;
-        q.offset = *offset;
-        q.limit = *limit;
-        auto r = api.services.portrait->search(q);
+        auto q = search_query(req, true, &err);
+        if (!q) return err;
+        auto r = api.services.portrait->search(*q);
         if (!r.ok()) return portrait_error(r.error());
         return Response::json(200, *r);
       },
       {.summary = "查找企业：按名称、统一社会信用代码或编号，按街道、行业、规模筛选，分页、排序（政府端）",
+       .tags = {"enterprises", "allow:policy_officer,reviewer,funds_officer,data_steward,auditor,leader"}});
+
+  router.get(
+      "/api/v1/enterprises.xlsx",
+      [&api](Request& req) {
+        if (auto denied = require_staff(req)) return *denied;
+        Response err;
+        auto q = search_query(req, false, &err);
+        if (!q) return err;
+        auto r = api.services.portrait->search(*q);
+        if (!r.ok()) return portrait_error(r.error());
+        ListExport e;
+        e.what = "企业列表";
+        e.columns = {{"企业编号", 10}, {"企业名称", 40}, {"统一社会信用代码", 22},
+                     {"街道", 10},     {"行业门类", 12}, {"企业规模", 10}};
+        std::string sort_name;
+        if (!q->sort.empty()) {
+          sort_name = q->sort[0] == '-' ? q->sort.substr(1) : q->sort;
+          if (sort_name == "id") sort_name.clear();
+          if (!sort_name.empty()) e.columns.push_back({sort_name, 16});
+        }
+        for (const json& it : (*r)["items"]) {
+          std::vector<services::SheetCell> row = {cell(it, "id"),     cell(it, "name"),     cell(it, "uscc"),
+                                                  cell(it, "street"), cell(it, "industry"), cell(it, "size")};
+          if (!sort_name.empty()) {
+            const json v = it.contains("sort_value") ? it["sort_value"] : json(nullptr);
+            row.push_back(v.is_null() ? services::SheetCell(std::optional<int64_t>())
+                                      : services::SheetCell(v.is_string() ? v.get<std::string>() : v.dump()));
+          }
+          e.rows.push_back(std::move(row));
+          e.enterprises.push_back(it["id"].get<int64_t>());
+        }
+        e.total = (*r)["total"].get<int64_t>();
+        std::string sort_text;
+        if (!sort_name.empty()) sort_text = fmt::format("按{}{}", sort_name, q->sort[0] == '-' ? "从高到低" : "从低到高");
+        e.filter_text = filter_text({{"关键词", q->q},
+                                     {"街道", q->street},
+                                     {"行业", q->industry},
+                                     {"规模", q->size},
+                                     {"排序", sort_text}});
+        e.filter = {{"q", q->q}, {"street", q->street}, {"industry", q->industry}, {"size", q->size}, {"sort", q->sort}};
+        return list_download(req, api, std::move(e));
+      },
+      {.summary = "导出企业查找结果为 Excel（筛选与排序同查找企业，全部行，至多 50000 行）",
        .tags = {"enterprises", "allow:policy_officer,reviewer,funds_officer,data_steward,auditor,leader"}});
 
   router.get(

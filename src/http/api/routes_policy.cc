@@ -4,15 +4,18 @@
 // handlers read the request, check the role and shape the answer.
 #include <chrono>
 #include <ctime>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "http/api/api.h"
 #include "http/api/common.h"
+#include "http/api/list_export.h"
 #include "http/api/session.h"
 #include "http/json_body.h"
 #include "services/accounts/password.h"
 #include "services/policies/policies.h"
 #include "services/policies/xlsx_export.h"
+#include "workflow/money.h"
 
 namespace zhida::http {
 
@@ -171,6 +174,22 @@ std::optional<int64_t> int_text(std::string_view s) {
   return v;
 }
 
+// The policy list's filter from the request (status, department, q).
+std::optional<PolicyService::ListFilter> policy_list_filter(const Request& req, Response* err) {
+  PolicyService::ListFilter f;
+  f.status = req.query_param("status").value_or("");
+  if (!f.status.empty() && f.status != "all" && f.status != "draft" && f.status != "published" &&
+      f.status != "closed") {
+    *err = Response::error(
+        400, "bad_request.bad_query",
+        "查询参数“status”只能是 draft（草稿）、published（实施中）、closed（已关闭）或 all");
+    return std::nullopt;
+  }
+  f.department = req.query_param("department").value_or("");
+  f.q = req.query_param("q").value_or("");
+  return f;
+}
+
 }  // namespace
 
 void register_policy_routes(Router& router, Api& api) {
@@ -179,21 +198,14 @@ void register_policy_routes(Router& router, Api& api) {
       [&api](Request& req) {
         if (auto denied = require_login(req)) return *denied;
         const Principal& who = *principal_of(req);
-        PolicyService::ListFilter f;
-        f.status = req.query_param("status").value_or("");
-        if (!f.status.empty() && f.status != "all" && f.status != "draft" &&
-            f.status != "published" && f.status != "closed")
-          return Response::error(
-              400, "bad_request.bad_query",
-              "查询参数“status”只能是 draft（草稿）、published（实施中）、closed（已关闭）或 all");
-        f.department = req.query_param("department").value_or("");
-        f.q = req.query_param("q").value_or("");
         Response err;
+        auto f = policy_list_filter(req, &err);
+        if (!f) return err;
         auto offset = int_query(req, "offset", 0, 0, 1000000, &err);
         if (!offset) return err;
         auto limit = int_query(req, "limit", 0, 0, 10000, &err);
         if (!limit) return err;
-        auto views = api.services.policies->list(who, f);
+        auto views = api.services.policies->list(who, *f);
         if (!views.ok()) return policy_error(views.error());
         json items = json::array();
         json counts = {{"draft", 0}, {"published", 0}, {"closed", 0}};
@@ -210,6 +222,48 @@ void register_policy_routes(Router& router, Api& api) {
       {.summary = "政策列表：企业用户看到实施中的政策；政府用户还看到草稿（本部门，或领导、审计员）"
                   "和已关闭的政策，可按状态筛选",
        .tags = {"policies", "any"}});
+
+  router.get(
+      "/api/v1/policies.xlsx",
+      [&api](Request& req) {
+        if (auto denied = require_login(req)) return *denied;
+        const Principal& who = *principal_of(req);
+        Response err;
+        auto f = policy_list_filter(req, &err);
+        if (!f) return err;
+        auto views = api.services.policies->list(who, *f);
+        if (!views.ok()) return policy_error(views.error());
+        ListExport e;
+        e.what = "政策列表";
+        e.columns = {{"政策编号", 14}, {"政策名称", 40},         {"发文部门", 16}, {"状态", 8},
+                     {"版本", 6},      {"申报开始", 12},         {"申报截止", 12}, {"预算（元）", 18, true},
+                     {"免申即享", 9},  {"全部条件可由数据核验", 12}, {"摘要", 60}};
+        e.total_row = true;
+        static const std::map<std::string, std::string> kStatus = {
+            {"draft", "草稿"}, {"published", "实施中"}, {"closed", "已关闭"}};
+        for (const auto& v : *views) {
+          if (static_cast<int64_t>(e.rows.size()) >= kMaxExportRows) break;
+          json p = PolicyService::to_json(v);
+          json window = p.contains("window") && p["window"].is_object() ? p["window"] : json::object();
+          services::SheetCell budget = std::optional<int64_t>();
+          if (p.contains("budget") && p["budget"].is_string())
+            if (auto fen = workflow::parse_fen(p["budget"].get<std::string>())) budget = std::optional<int64_t>(*fen);
+          auto it = kStatus.find(v.row.status);
+          e.rows.push_back({cell(p, "id"), cell(p, "name"), cell(p, "department"),
+                            it == kStatus.end() ? v.row.status : it->second, cell(p, "version"),
+                            cell(window, "start"), cell(window, "end"), budget,
+                            std::string(flag_of(p, "auto_grant") ? "是" : "否"),
+                            std::string(flag_of(p, "fully_verifiable") ? "是" : "否"), cell(p, "summary")});
+        }
+        e.total = static_cast<int64_t>(views->size());
+        auto status = kStatus.find(f->status);
+        e.filter_text = filter_text({{"状态", status == kStatus.end() ? "" : status->second},
+                                     {"发文部门", f->department},
+                                     {"关键词", f->q}});
+        e.filter = {{"status", f->status}, {"department", f->department}, {"q", f->q}};
+        return list_download(req, api, std::move(e));
+      },
+      {.summary = "导出政策列表为 Excel（筛选与可见范围同政策列表，全部行）", .tags = {"policies", "any"}});
 
   router.post(
       "/api/v1/policies",

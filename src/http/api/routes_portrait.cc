@@ -6,6 +6,7 @@
 
 #include "http/api/api.h"
 #include "http/api/common.h"
+#include "http/api/list_export.h"
 #include "http/api/portrait_http.h"
 #include "http/api/session.h"
 #include "http/json_body.h"
@@ -96,6 +97,41 @@ void register_portrait_routes(Router& router, Api& api) {
         return Response::json(200, api.services.portrait->catalog_json());
       },
       {.summary = "数据目录：每个属性的类型、年度、单位、来源部门、敏感级别和说明", .tags = {"portrait", "any"}});
+
+  router.get(
+      "/api/v1/catalog.xlsx",
+      [&api](Request& req) {
+        if (auto denied = require_login(req)) return *denied;
+        // The page's filters: q in the name or description, source exact.
+        std::string q(req.query_param("q").value_or(""));
+        std::string source(req.query_param("source").value_or(""));
+        if (q.size() > 200 || source.size() > 100)
+          return Response::error(400, "bad_request.bad_query", "查询参数 q 最多 200 字节，source 最多 100 字节");
+        nlohmann::json doc = api.services.portrait->catalog_json();
+        ListExport e;
+        e.what = "数据目录";
+        e.filter_text = filter_text({{"关键词", q}, {"来源部门", source}});
+        e.filter = {{"q", q}, {"source", source}};
+        e.columns = {{"属性", 24},     {"类型", 8},     {"分年度", 8},   {"单位", 8},    {"来源部门", 16},
+                     {"更新频率", 10}, {"敏感级别", 9}, {"取值范围", 40}, {"说明", 60}};
+        for (const nlohmann::json& a : doc["attributes"]) {
+          if (!source.empty() && text_of(a, "source") != source) continue;
+          if (!q.empty() && text_of(a, "name").find(q) == std::string::npos &&
+              text_of(a, "description").find(q) == std::string::npos)
+            continue;
+          auto type = rules::parse_type_name(text_of(a, "type"));
+          std::string values;
+          if (a.contains("values") && a["values"].is_array())
+            for (const auto& v : a["values"])
+              if (v.is_string()) values += (values.empty() ? "" : "、") + v.get<std::string>();
+          e.rows.push_back({cell(a, "name"), type ? std::string(rules::type_name_zh(*type)) : text_of(a, "type"),
+                            std::string(flag_of(a, "periods") ? "是" : "否"), cell(a, "unit"), cell(a, "source"),
+                            cell(a, "frequency"), cell(a, "sensitivity"), values, cell(a, "description")});
+        }
+        e.total = static_cast<int64_t>(e.rows.size());
+        return list_download(req, api, std::move(e));
+      },
+      {.summary = "导出数据目录为 Excel（全部属性，可按关键词、来源部门筛选）", .tags = {"portrait", "any"}});
 
   static const ObjectSchema kAddAttributes{Field::array("attributes").min_length(1).max_length(500)};
   router.post(
@@ -265,7 +301,7 @@ void register_portrait_routes(Router& router, Api& api) {
         Response err;
         auto id = id_param(req, "id", &err);
         if (!id) return err;
-        if (auto denied = require_enterprise_access(req, *id)) return *denied;
+        if (auto denied = require_known_enterprise(req, api.platform, *id)) return *denied;
         auto offset = int_query(req, "offset", 0, 0, 1000000000, &err);
         if (!offset) return err;
         auto limit = int_query(req, "limit", 50, 1, 500, &err);

@@ -10,6 +10,7 @@
 #include "http/api/api.h"
 #include "http/api/applications_http.h"
 #include "http/api/common.h"
+#include "http/api/list_export.h"
 #include "http/api/session.h"
 #include "http/json_body.h"
 #include "workflow/money.h"
@@ -68,6 +69,44 @@ std::optional<store::ApplicationRow> reviewable(const Request& req, Api& api, Re
   return std::move(**row);
 }
 
+// The queue's query from the request; paging only when `paged` (the
+// export takes every row).
+std::optional<store::ApplicationQuery> queue_query(const Request& req, Api& api, bool paged, Response* err) {
+  store::ApplicationQuery q;
+  if (paged) {
+    auto offset = int_query(req, "offset", 0, 0, 1'000'000'000, err);
+    if (!offset) return std::nullopt;
+    auto limit = int_query(req, "limit", 50, 1, 500, err);
+    if (!limit) return std::nullopt;
+    q.offset = static_cast<int>(*offset);
+    q.limit = static_cast<int>(*limit);
+  }
+  if (auto pid = req.query_param("policy_id")) q.policy_id = std::string(pid->substr(0, 64));
+  if (auto st = req.query_param("status"); st && !st->empty()) {
+    if (*st != "submitted" && *st != "in_review") {
+      *err = Response::error(400, "bad_request.bad_query", "status 只能是 submitted 或 in_review");
+      return std::nullopt;
+    }
+    q.statuses = {std::string(*st)};
+  }
+  if (auto who = req.query_param("assignee"); who && !who->empty()) {
+    const Principal* p = principal_of(req);
+    if (*who == "me") {
+      q.assignee_id = p ? p->user_id : 0;
+    } else if (*who == "none") {
+      q.assignee_id = 0;
+    } else {
+      auto a = int_query(req, "assignee", 0, 1, 999'999'999'999'999'999, err);
+      if (!a) return std::nullopt;
+      q.assignee_id = *a;
+    }
+  }
+  auto overdue = bool_query(req, "overdue", false, err);
+  if (!overdue) return std::nullopt;
+  if (*overdue) q.due_before = format_date(api.platform.clock().today());
+  return q;
+}
+
 }  // namespace
 
 void register_review_routes(Router& router, Api& api) {
@@ -77,42 +116,49 @@ void register_review_routes(Router& router, Api& api) {
       "/api/v1/review/queue",
       [&api](Request& req) {
         Response err;
-        store::ApplicationQuery q;
-        auto offset = int_query(req, "offset", 0, 0, 1'000'000'000, &err);
-        if (!offset) return err;
-        auto limit = int_query(req, "limit", 50, 1, 500, &err);
-        if (!limit) return err;
-        q.offset = static_cast<int>(*offset);
-        q.limit = static_cast<int>(*limit);
-        if (auto pid = req.query_param("policy_id")) q.policy_id = std::string(pid->substr(0, 64));
-        if (auto st = req.query_param("status"); st && !st->empty()) {
-          if (*st != "submitted" && *st != "in_review")
-            return Response::error(400, "bad_request.bad_query",
-                                   "status 只能是 submitted 或 in_review");
-          q.statuses = {std::string(*st)};
-        }
-        if (auto who = req.query_param("assignee"); who && !who->empty()) {
-          const Principal* p = principal_of(req);
-          if (*who == "me") {
-            q.assignee_id = p ? p->user_id : 0;
-          } else if (*who == "none") {
-            q.assignee_id = 0;
-          } else {
-            auto a = int_query(req, "assignee", 0, 1, 999'999'999'999'999'999, &err);
-            if (!a) return err;
-            q.assignee_id = *a;
-          }
-        }
-        if (req.query_param("overdue").value_or("") == "true")
-          q.due_before = format_date(api.platform.clock().today());
-        auto page = api.services.applications->queue(q);
+        auto q = queue_query(req, api, true, &err);
+        if (!q) return err;
+        auto page = api.services.applications->queue(*q);
         if (!page.ok()) return applications_error(page.error());
         return Response::json(200, {{"items", page->items},
                                     {"total", page->total},
-                                    {"offset", q.offset},
-                                    {"limit", q.limit}});
+                                    {"offset", q->offset},
+                                    {"limit", q->limit}});
       },
       {.summary = "审核队列（先到先审）：待分派与审核中的申请，可按政策、审核员、是否超期筛选",
+       .tags = {"review", "allow:reviewer,auditor"}});
+
+  router.get(
+      "/api/v1/review/queue.xlsx",
+      [&api](Request& req) {
+        Response err;
+        auto q = queue_query(req, api, false, &err);
+        if (!q) return err;
+        ListExport e;
+        e.what = "审核队列";
+        Status done = export_applications(
+            [&](const store::ApplicationQuery& page) { return api.services.applications->queue(page); }, *q,
+            true, e);
+        if (!done.ok()) return applications_error(done.error());
+        std::string assignee(req.query_param("assignee").value_or(""));
+        if (assignee == "me")
+          assignee = "本人";
+        else if (assignee == "none")
+          assignee = "待分派";
+        else if (!assignee.empty())
+          assignee = "审核员 " + assignee;
+        std::string status = q->statuses.empty() ? "" : std::string(status_zh_of(q->statuses[0]));
+        e.filter_text = filter_text({{"政策", q->policy_id},
+                                     {"状态", status},
+                                     {"审核员", assignee},
+                                     {"超期", q->due_before.empty() ? "" : "仅超期"}});
+        e.filter = {{"policy_id", q->policy_id},
+                    {"status", status},
+                    {"assignee", std::string(req.query_param("assignee").value_or(""))},
+                    {"overdue", !q->due_before.empty()}};
+        return list_download(req, api, std::move(e));
+      },
+      {.summary = "导出审核队列为 Excel（筛选同审核队列，全部行）",
        .tags = {"review", "allow:reviewer,auditor"}});
 
   router.post(

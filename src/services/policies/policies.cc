@@ -182,9 +182,13 @@ Result<std::vector<PolicyService::View>> PolicyService::list(const Principal& wh
           View view = make_view(who, std::move(r), std::move(current));
           if (!f.q.empty()) {
             json shown = to_json(view);
-            std::string name = str_field(shown, "name");
-            if (view.row.id.find(f.q) == std::string::npos && name.find(f.q) == std::string::npos)
-              continue;
+            bool hit = view.row.id.find(f.q) != std::string::npos ||
+                       str_field(shown, "name").find(f.q) != std::string::npos ||
+                       view.row.department.find(f.q) != std::string::npos;
+            if (!hit && shown.contains("tags") && shown["tags"].is_array())
+              for (const json& t : shown["tags"])
+                if (t.is_string() && t.get<std::string>().find(f.q) != std::string::npos) hit = true;
+            if (!hit) continue;
           }
           out.push_back(std::move(view));
         }

@@ -78,7 +78,7 @@ class PolicyService {
   struct ListFilter {
     std::string status;      // "", all, draft, published (= in force), closed
     std::string department;  // exact; "" = any
-    std::string q;           // in id or name; "" = any
+    std::string q;           // in id, name, department or a tag; "" = any
   };
   // Every policy the caller may see, by id. Enterprise users: in force only.
   Result<std::vector<View>> list(const Principal& who, const ListFilter& filter) const;
