@@ -2,7 +2,7 @@
 # The web UI's tests: type check (vue-tsc), unit tests (vitest), then the
 # browser tests (tests/e2e, playwright-core driving Debian Chromium) against
 # the real server: `zhida demo` on a small generated district, on a free port,
-# with a throwaway data directory. Screenshots go to build/screenshots/.
+# with a throwaway data directory. Screenshots go to BUILD_DIR/screenshots/.
 #
 #   scripts/test-web.sh [BUILD_DIR]      (make test runs it)
 #   ZHIDA_E2E_N=2000 ZHIDA_E2E_ONLY=02 scripts/test-web.sh    (district size; one spec)
@@ -44,15 +44,16 @@ done
 curl -sf "http://127.0.0.1:$PORT/api/v1/openapi.json" >/dev/null || { echo "test-web: zhida demo did not start"; tail -50 "$DATA/server.log"; exit 1; }
 "$ZHIDA" demo --print-accounts --data "$DATA" --n "$N" --seed "$SEED" >"$DATA/accounts.json"
 
-mkdir -p build/screenshots
+case "$BUILD" in /*) SHOTS="$BUILD/screenshots" ;; *) SHOTS="$PWD/$BUILD/screenshots" ;; esac
+mkdir -p "$SHOTS"
 specs=(tests/e2e/specs/*.test.mjs)
 if [ -n "${ZHIDA_E2E_ONLY:-}" ]; then specs=(tests/e2e/specs/${ZHIDA_E2E_ONLY}*.test.mjs); fi
 status=0
-ZHIDA_URL="http://127.0.0.1:$PORT" ZHIDA_ACCOUNTS="$DATA/accounts.json" ZHIDA_SCREENSHOTS="$PWD/build/screenshots" \
+ZHIDA_URL="http://127.0.0.1:$PORT" ZHIDA_ACCOUNTS="$DATA/accounts.json" ZHIDA_SCREENSHOTS="$SHOTS" \
   node --test --test-concurrency=1 --test-reporter=spec "${specs[@]}" || status=$?
 if [ $status -ne 0 ]; then
   echo "-- zhida server log (last 60 lines)"
   tail -60 "$DATA/server.log"
 fi
-echo "-- screenshots in build/screenshots/"
+echo "-- screenshots in $SHOTS/"
 exit $status

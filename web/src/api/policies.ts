@@ -14,6 +14,8 @@ export interface PolicyListQuery {
 // department's drafts.
 export const listPolicies = (q: PolicyListQuery = {}) =>
   get<{ items: PolicyView[]; total: number; counts?: { draft?: number; published?: number; closed?: number } }>('/policies', { limit: 500, ...q })
+// 导出 Excel: the policies the caller may see, filtered like the list.
+export const exportPolicies = (q: Omit<PolicyListQuery, 'limit' | 'offset'> = {}) => download('/policies.xlsx', { ...q }, '政策列表.xlsx')
 export const getPolicy = (id: string) => get<PolicyView>(`/policies/${encodeURIComponent(id)}`)
 
 export const createDraft = (p: Policy) => post<PolicyView>('/policies', p)

@@ -18,8 +18,9 @@ export interface User {
   username: string
   display_name: string
   role: Role
-  enterprise_id?: number
-  enterprise_name?: string
+  enterprise_id?: number | null
+  // The firm's name for enterprise users; null for staff.
+  enterprise_name?: string | null
   department?: string
 }
 
@@ -474,6 +475,8 @@ export interface HeadlineFigures {
   paid_amount: Amount
   firms_benefited: number
   pushes_sent: number
+  // by=street only: the firms registered in the street (the total: all firms).
+  enterprises?: number
 }
 export interface StatsResult {
   from: string

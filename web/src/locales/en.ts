@@ -87,7 +87,14 @@ const en: Messages = {
     logout: 'Sign out',
     loggedOut: 'Signed out',
     features: ['Policies find firms: pushed when eligible', 'Data-verified conditions: approved in seconds', 'Every step recorded and visible'],
-    footer: "Bao'an District People's Government · demo data is fictitious",
+    footer: "Bao'an District People's Government",
+    demo: {
+      title: 'Demo',
+      password: 'Every demo account has the password {password}',
+      pick: 'Pick a demo account (fills the form)',
+      hint: 'Then sign in to see the platform in that role',
+      footer: "Bao'an District People's Government · demo data is fictitious",
+    },
   },
   menu: {
     home: 'For you',

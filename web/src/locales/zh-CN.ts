@@ -86,7 +86,14 @@ export default {
     logout: '退出登录',
     loggedOut: '已退出登录',
     features: ['政策找企业：符合即推送', '数据核验：符合条件秒批', '全程留痕：进度随时可查'],
-    footer: '宝安区人民政府 · 演示数据均为虚构',
+    footer: '宝安区人民政府',
+    demo: {
+      title: '演示环境',
+      password: '演示账号的密码均为 {password}',
+      pick: '选择演示账号（自动填入）',
+      hint: '选好后点“登 录”，即以该角色进入',
+      footer: '宝安区人民政府 · 演示数据均为虚构',
+    },
   },
   menu: {
     home: '可申报政策',

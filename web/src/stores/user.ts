@@ -18,9 +18,11 @@ export const useUserStore = defineStore('user', () => {
   const role = computed<Role | null>(() => user.value?.role ?? null)
   const isEnterprise = computed(() => !!role.value && ENTERPRISE_ROLES.includes(role.value))
   const enterpriseId = computed(() => user.value?.enterprise_id ?? 0)
-  // "徐勇轩（深圳市安宝电子有限公司 法定代表人）" -> 徐勇轩 / 深圳市安宝电子有限公司
-  const personName = computed(() => (user.value?.display_name || user.value?.username || '').replace(/[（(].*$/, ''))
-  const firmName = computed(() => user.value?.enterprise_name || /[（(]([^ ）)]+)/.exec(user.value?.display_name ?? '')?.[1] || '')
+  // The firm's name comes with the user (enterprise_name, null for staff).
+  const firmName = computed(() => user.value?.enterprise_name ?? '')
+  // The person: the display name without the "（firm 法定代表人）" it carries
+  // for enterprise users ("徐勇轩（深圳市安宝电子有限公司 法定代表人）" -> 徐勇轩).
+  const personName = computed(() => personOf(user.value))
 
   function remember(u: User | null) {
     user.value = u
@@ -75,6 +77,17 @@ export const useUserStore = defineStore('user', () => {
 
   return { user, loggedIn, role, isEnterprise, enterpriseId, personName, firmName, login, logout, clear, restore, hasRole }
 })
+
+export function personOf(u: User | null | undefined): string {
+  const name = u?.display_name || u?.username || ''
+  const firm = u?.enterprise_name
+  if (!firm) return name
+  for (const open of ['（', '(']) {
+    const at = name.indexOf(open + firm)
+    if (at > 0) return name.slice(0, at).trim()
+  }
+  return name
+}
 
 function readCached(): User | null {
   try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { daysBetween, formatAmount, formatDateTime, parseAmountText, windowState } from './format'
+import { daysBetween, everyMonth, formatAmount, formatDateTime, monthsBetween, parseAmountText, windowState } from './format'
 
 describe('formatAmount', () => {
   it('uses 万 and 亿 like people write amounts', () => {
@@ -37,5 +37,22 @@ describe('dates', () => {
     expect(windowState(w, '2026-12-19')).toBe('closed')
     expect(windowState({ start: '2026-12-14', end: '2027-01-15', pre_start: '2026-11-09', pre_end: '2026-12-04' }, '2026-11-27')).toBe('pre')
     expect(windowState(undefined, '2026-11-27')).toBe('always')
+  })
+})
+
+describe('months', () => {
+  it('lists every month of a period, across a year end', () => {
+    expect(monthsBetween('2025-11-15', '2026-02-01')).toEqual(['2025-11', '2025-12', '2026-01', '2026-02'])
+    expect(monthsBetween('2026-03-01', '2026-03-31')).toEqual(['2026-03'])
+    expect(monthsBetween('2026-04-01', '2026-03-31')).toEqual([])
+  })
+  it('fills the months a list lacks with zeros, in order', () => {
+    const groups = [{ key: '2026-03', n: 5 }, { key: '2026-01', n: 2 }]
+    expect(everyMonth(groups, '2026-01-01', '2026-04-30', (key) => ({ key, n: 0 }))).toEqual([
+      { key: '2026-01', n: 2 },
+      { key: '2026-02', n: 0 },
+      { key: '2026-03', n: 5 },
+      { key: '2026-04', n: 0 },
+    ])
   })
 })

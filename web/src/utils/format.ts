@@ -68,3 +68,28 @@ export function windowState(w: { start?: string; end?: string; pre_start?: strin
 export function chinaToday(now: Date = new Date()): string {
   return new Date(now.getTime() + 8 * 3600000).toISOString().slice(0, 10)
 }
+
+// "2025-11-15", "2026-02-01" -> ["2025-11", "2025-12", "2026-01", "2026-02"].
+export function monthsBetween(from: string, to: string): string[] {
+  const out: string[] = []
+  let y = Number(from.slice(0, 4))
+  let m = Number(from.slice(5, 7))
+  const ey = Number(to.slice(0, 4))
+  const em = Number(to.slice(5, 7))
+  if (![y, m, ey, em].every(Number.isFinite)) return out
+  while ((y < ey || (y === ey && m <= em)) && out.length < 1200) {
+    out.push(`${y}-${String(m).padStart(2, '0')}`)
+    if (++m > 12) {
+      m = 1
+      y++
+    }
+  }
+  return out
+}
+
+// Groups keyed by month, one for every month of [from, to] in order: a month
+// the list lacks is zero(key).
+export function everyMonth<T extends { key: string }>(groups: T[], from: string, to: string, zero: (key: string) => T): T[] {
+  const byKey = new Map(groups.map((g) => [g.key, g]))
+  return monthsBetween(from, to).map((k) => byKey.get(k) ?? zero(k))
+}
