@@ -45,6 +45,14 @@ std::optional<Response> require_enterprise_access(const Request& req, int64_t en
   return std::nullopt;
 }
 
+std::optional<Response> require_known_enterprise(const Request& req, const services::Platform& platform,
+                                                 int64_t enterprise_id) {
+  if (auto denied = require_enterprise_access(req, enterprise_id)) return denied;
+  bool known = platform.read([&](const portrait::EnterpriseTable& t) { return t.row_of(enterprise_id).has_value(); });
+  if (!known) return Response::error(404, "not_found", "没有找到该企业");
+  return std::nullopt;
+}
+
 Response error_response(const Error& e) {
   const std::string& c = e.code;
   auto starts = [&](const char* p) { return c.rfind(p, 0) == 0; };
@@ -94,6 +102,15 @@ std::optional<int64_t> id_param(const Request& req, const std::string& name, Res
     return std::nullopt;
   }
   return out;
+}
+
+std::optional<bool> bool_query(const Request& req, const std::string& name, bool def, Response* error) {
+  auto v = req.query_param(name);
+  if (!v) return def;
+  if (*v == "true") return true;
+  if (*v == "false") return false;
+  *error = Response::error(400, "bad_request.bad_query", fmt::format("查询参数“{}”必须是 true 或 false", name));
+  return std::nullopt;
 }
 
 std::optional<int64_t> int_query(const Request& req, const std::string& name, int64_t def, int64_t min, int64_t max,

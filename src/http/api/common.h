@@ -12,6 +12,7 @@
 #include "http/request.h"
 #include "http/response.h"
 #include "services/accounts/principal.h"
+#include "services/platform/platform.h"
 
 namespace zhida::http {
 
@@ -31,6 +32,11 @@ std::optional<Response> require_role(const Request& req, std::initializer_list<R
 // firm (anything else is 404, so that ids cannot be probed); staff roles:
 // yes. 401 when anonymous.
 std::optional<Response> require_enterprise_access(const Request& req, int64_t enterprise_id);
+// require_enterprise_access, and 404 (the same answer) when the district has
+// no such enterprise: for routes that would otherwise answer, or store
+// settings, for any id.
+std::optional<Response> require_known_enterprise(const Request& req, const services::Platform& platform,
+                                                 int64_t enterprise_id);
 // Staff roles (everyone but enterprise users); 403 otherwise.
 std::optional<Response> require_staff(const Request& req);
 
@@ -42,6 +48,8 @@ Response issues_response(const std::string& code, const std::string& message, co
 
 // A positive integer path parameter; 400 naming the parameter otherwise.
 std::optional<int64_t> id_param(const Request& req, const std::string& name, Response* error);
+// A query parameter "true" or "false"; default when absent; 400 otherwise.
+std::optional<bool> bool_query(const Request& req, const std::string& name, bool def, Response* error);
 // A query parameter as a non-negative integer in [min, max]; default when absent.
 std::optional<int64_t> int_query(const Request& req, const std::string& name, int64_t def, int64_t min, int64_t max,
                                  Response* error);

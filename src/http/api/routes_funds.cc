@@ -302,11 +302,11 @@ void register_funds_routes(Router& router, Api& api) {
   // ---- bank accounts
   router.get(
       "/api/v1/enterprises/{id}/bank-account",
-      [&funds](Request& req) {
+      [&funds, &api](Request& req) {
         Response err;
         auto id = id_param(req, "id", &err);
         if (!id) return err;
-        if (auto denied = require_enterprise_access(req, *id)) return *denied;
+        if (auto denied = require_known_enterprise(req, api.platform, *id)) return *denied;
         auto a = funds.bank_account(*id);
         if (!a.ok()) return funds_error(a.error());
         if (!*a) return Response::json(200, {{"enterprise_id", *id}, {"account", nullptr}});

@@ -18,8 +18,9 @@ void register_matching_routes(Router& router, Api& api) {
         auto id = id_param(req, "id", &err);
         if (!id) return err;
         if (auto denied = require_enterprise_access(req, *id)) return *denied;
-        bool explain = req.query_param("explain").value_or("") == "true";
-        auto matches = api.services.matching->for_enterprise(*id, explain);
+        auto explain = bool_query(req, "explain", false, &err);
+        if (!explain) return err;
+        auto matches = api.services.matching->for_enterprise(*id, *explain);
         if (!matches) return Response::error(404, "not_found", "没有找到该企业");
         nlohmann::json items = nlohmann::json::array();
         int64_t match = 0, possible = 0;

@@ -148,7 +148,7 @@ void register_messages_routes(Router& router, Api& api) {
                Response err;
                auto id = id_param(req, "id", &err);
                if (!id) return err;
-               if (auto denied = require_enterprise_access(req, *id)) return *denied;
+               if (auto denied = require_known_enterprise(req, api.platform, *id)) return *denied;
                auto off = api.services.notifications->opt_outs(*id);
                if (!off.ok()) return error_response(off.error());
                return Response::json(200, settings_json(*id, *off));
@@ -163,7 +163,7 @@ void register_messages_routes(Router& router, Api& api) {
                Response err;
                auto id = id_param(req, "id", &err);
                if (!id) return err;
-               if (auto denied = require_enterprise_access(req, *id)) return *denied;
+               if (auto denied = require_known_enterprise(req, api.platform, *id)) return *denied;
                auto body = parse_json(req, kSettings);
                if (!body.ok()) return std::move(body).response();
                const json& j = body.value();
