@@ -44,6 +44,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -155,8 +156,22 @@ class ApiFixture : public ::testing::TestWithParam<Backend> {
                       const Headers& extra = {});
 
   // ---- assertions about the database
-  // A digest of every table's contents (for "changed nothing" checks).
+  // A digest of every table's contents, per table (for "changed nothing"
+  // checks: a failing comparison names the tables that changed).
+  //
+  // What a refused request may leave behind, and so what the digest leaves
+  // out:
+  //   - sessions, login_attempts: signing in (as(role) inside a check), and
+  //     failed sign-ins counted for throttling;
+  //   - audit entries whose action is in kAuditedWithoutChange: events
+  //     recorded on purpose although nothing else changed — signing in,
+  //     failed sign-ins and password changes (security events), and audited
+  //     reads (unmasked sensitive data, audit searches, exports) — with their
+  //     audit_enterprises rows, and audit_head (which moves with every entry).
+  // Every other audit entry is compared: a refused write must not append one
+  // (e.g. "policy.update_draft" for a draft that was not saved).
   std::string database_fingerprint();
+  static const std::set<std::string>& audited_without_change();
   // Runs a read-only SQL statement and returns the first column of the first row as text.
   std::string query_text(const std::string& sql);
 
