@@ -37,33 +37,11 @@ class AuthzMatrix : public ApiFixture {
  protected:
   // The path with every parameter filled for a request about `firm`.
   std::string fill(const RouteInfo& route, int64_t firm, std::set<std::string>* unknown) {
-    std::string path = route.pattern;
-    std::string ent = enterprise_param(route);
-    ParamContext ctx{platform(), services(), firm, route.method, route.pattern};
-    for (const std::string& name : route.param_names) {
-      std::string value;
-      if (const ParamSupplier* s = find_path_param(route.pattern, name)) {
-        value = (*s)(ctx);
-      } else if (name == ent) {
-        value = std::to_string(firm);
-      } else if (name == "policy_id" || (name == "id" && route.pattern.rfind("/api/v1/policies/{id}", 0) == 0)) {
-        value = std::string(services::demo::kInstantPolicy);
-      } else {
-        value = "1";
-        if (unknown) unknown->insert(route.method + " " + route.pattern + " {" + name + "}");
-      }
-      std::string token = "{" + name + "}";
-      path.replace(path.find(token), token.size(), value);
-    }
-    return path;
+    return fill_path(route, ParamContext{platform(), services(), firm, route.method, route.pattern}, unknown);
   }
 
   nlohmann::json body_for(const RouteInfo& route, int64_t firm) {
-    if (const BodySupplier* b = find_sample_body(route.method, route.pattern)) {
-      ParamContext ctx{platform(), services(), firm, route.method, route.pattern};
-      return (*b)(ctx);
-    }
-    return nlohmann::json::object();
+    return sample_body(route, ParamContext{platform(), services(), firm, route.method, route.pattern});
   }
 
   ApiResponse call(const RouteInfo& route, const std::string& path, const nlohmann::json& body, const Session& s) {

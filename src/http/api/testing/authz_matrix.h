@@ -29,10 +29,12 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "http/router.h"
 #include "services/platform/platform.h"
 #include "services/services.h"
 
@@ -56,8 +58,16 @@ bool register_path_param(std::string pattern_prefix, std::string name, ParamSupp
 // The body the matrix sends to method + pattern (default: {}).
 bool register_sample_body(std::string method, std::string pattern, BodySupplier supplier);
 
-// Used by the matrix test.
+// Used by the matrix tests.
 const ParamSupplier* find_path_param(const std::string& pattern, const std::string& name);
 const BodySupplier* find_sample_body(const std::string& method, const std::string& pattern);
+
+// route.pattern with every parameter filled for a request about ctx.enterprise_id:
+// a registered supplier, else the firm for the enterprise parameter, a
+// published demo policy for {policy_id} and /policies/{id}, else "1" (then
+// "METHOD pattern {name}" is added to *unknown when given).
+std::string fill_path(const RouteInfo& route, const ParamContext& ctx, std::set<std::string>* unknown = nullptr);
+// The registered sample body of the route, or {}.
+nlohmann::json sample_body(const RouteInfo& route, const ParamContext& ctx);
 
 }  // namespace zhida::http::testing
