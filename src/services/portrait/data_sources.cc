@@ -252,6 +252,9 @@ Result<PushReport> DataSources::push(const store::DataSourceRow& source, const s
   std::string now = platform_.clock().timestamp();
   auto report = platform_.push_facts(
       updates, source.department, 0, [&](store::Tx& tx, const PushReport& r) -> Status {
+        // A push refused whole (400 facts.rejected) changes nothing, the
+        // audit trail included: it has stored no fact to account for.
+        if (r.accepted == 0) return Status::Ok();
         ZHIDA_TRY(store::touch_data_source(tx, source.id, now, static_cast<int64_t>(r.accepted)));
         store::AuditRecord rec =
             audit_record(platform_.clock(), actor, "facts.push", "datasource", std::to_string(source.id),
