@@ -160,12 +160,135 @@ Status DbBase::exec_autocommit(std::string_view sql) {
 Status DbBase::transaction(const std::function<Status(Tx&)>& fn, Mode mode) {
   if (std::find(tl_active.begin(), tl_active.end(), this) != tl_active.end())
     return make_error("db.nested_transaction", "不能在事务内再开启同一数据库的事务");
+  if (mode == Mode::kWrite && groups_writes()) return grouped(fn);
   ActiveGuard guard(this);
   for (int attempt = 0;; ++attempt) {
     bool retry = false;
     Status s = run_once(fn, mode, &retry);
     if (s.ok() || !retry || attempt >= options_.max_retries) return s;
     spdlog::debug("store: transaction retried ({}): {}", s.error().code, s.error().message);
+    backoff(attempt);
+  }
+}
+
+// ---- group commit
+//
+// Writers that arrive while a write transaction runs wait in a queue; when
+// it ends, one of them (the leader) takes every waiting writer and runs
+// their functions one after another in a single transaction, each inside
+// its own savepoint, and commits once: one fsync for the group instead of
+// one each. A function that fails rolls back only its savepoint and gets
+// its own error; the others are unaffected, exactly as if each had run
+// alone, in queue order. A caller returns only after the commit of its
+// group. When the group as a whole fails to begin or commit with a transient
+// error (another process holds the lock), the whole group runs again, as a
+// single transaction would. A function whose own failure is transient runs
+// again alone.
+
+struct DbBase::Writer {
+  const std::function<Status(Tx&)>* fn = nullptr;
+  Status result;
+  bool done = false;
+};
+
+namespace {
+
+constexpr size_t kMaxGroup = 64;  // bounds how long the first writer of a group waits
+
+Status run_guarded(const std::function<Status(Tx&)>& fn, Tx& tx) {
+  try {
+    return fn(tx);
+  } catch (const std::exception& e) {
+    return make_error("db.exception", "事务执行中发生异常，已回滚", e.what());
+  } catch (...) {
+    return make_error("db.exception", "事务执行中发生未知异常，已回滚");
+  }
+}
+
+}  // namespace
+
+Status DbBase::grouped(const std::function<Status(Tx&)>& fn) {
+  Writer me;
+  me.fn = &fn;
+  std::unique_lock<std::mutex> lock(group_mu_);
+  waiting_.push_back(&me);
+  while (!me.done) {
+    if (leading_) {
+      group_cv_.wait(lock);
+      continue;
+    }
+    leading_ = true;
+    size_t take = std::min(waiting_.size(), kMaxGroup);
+    std::vector<Writer*> group(waiting_.begin(), waiting_.begin() + static_cast<ptrdiff_t>(take));
+    waiting_.erase(waiting_.begin(), waiting_.begin() + static_cast<ptrdiff_t>(take));
+    lock.unlock();
+    run_group(group);
+    lock.lock();
+    leading_ = false;
+    group_cv_.notify_all();
+  }
+  return me.result;
+}
+
+void DbBase::run_group(std::vector<Writer*>& group) {
+  ActiveGuard guard(this);
+  auto alone = [&](Writer* w) {
+    for (int attempt = 0;; ++attempt) {
+      bool retry = false;
+      w->result = run_once(*w->fn, Mode::kWrite, &retry);
+      if (w->result.ok() || !retry || attempt >= options_.max_retries) break;
+      backoff(attempt);
+    }
+    w->done = true;
+  };
+  if (group.size() == 1) {
+    alone(group[0]);
+    return;
+  }
+  for (int attempt = 0;; ++attempt) {
+    std::vector<Writer*> again;  // failed on their own with a transient error
+    Status whole = [&]() -> Status {
+      Result<std::unique_ptr<Session>> session = acquire(Mode::kWrite);
+      if (!session.ok()) return session.error();
+      Session& s = **session;
+      if (Status b = s.begin(); !b.ok()) {
+        s.rollback();
+        return b;
+      }
+      TxBase& tx = s.tx();
+      for (Writer* w : group) {
+        w->result = tx.savepoint([&](Tx& t) { return run_guarded(*w->fn, t); });
+        if (tx.aborted()) {  // a transient failure the savepoint could not undo
+          Status e = tx.first_error();
+          s.rollback();
+          return e;
+        }
+        if (!w->result.ok() && is_transient(w->result.error())) again.push_back(w);
+      }
+      Status committed = s.commit();
+      if (!committed.ok()) {
+        s.rollback();
+        return committed;
+      }
+      bool changed = tx.appended_change();
+      session->reset();
+      if (changed) notify_changes();
+      return Status::Ok();
+    }();
+    if (whole.ok()) {
+      for (Writer* w : group)
+        if (std::find(again.begin(), again.end(), w) == again.end()) w->done = true;
+      for (Writer* w : again) alone(w);
+      return;
+    }
+    bool transient = whole.error().code == "db.busy" || is_transient(whole.error());
+    if (!transient || attempt >= options_.max_retries) {
+      for (Writer* w : group) {
+        w->result = whole;
+        w->done = true;
+      }
+      return;
+    }
     backoff(attempt);
   }
 }

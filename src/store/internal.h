@@ -107,10 +107,24 @@ class DbBase : public Database {
   // PostgreSQL listener).
   void notify_changes();
 
+  // Whether concurrent write transactions share one commit (SQLite: the
+  // single writer's COMMIT is an fsync, a few ms on a VM's disk, and nothing
+  // else can run meanwhile). See DbBase::transaction in db.cc.
+  virtual bool groups_writes() const { return false; }
+
   Options options_;
 
  private:
   Status run_once(const std::function<Status(Tx&)>& fn, Mode mode, bool* retry);
+  // Group commit: one write transaction per group of waiting writers.
+  struct Writer;
+  Status grouped(const std::function<Status(Tx&)>& fn);
+  void run_group(std::vector<Writer*>& group);
+
+  std::mutex group_mu_;
+  std::condition_variable group_cv_;
+  std::vector<Writer*> waiting_;  // guarded by group_mu_
+  bool leading_ = false;          // a thread is running a group; guarded by group_mu_
 
   std::mutex change_mu_;
   std::condition_variable change_cv_;

@@ -564,6 +564,8 @@ class SqliteDb final : public DbBase {
   Dialect dialect() const override { return Dialect::kSqlite; }
 
  protected:
+  bool groups_writes() const override { return true; }
+
   Status run_autocommit(std::string_view sql) override {
     std::lock_guard<std::mutex> lock(writer_mu_);
     return writer_->exec_raw(sql);

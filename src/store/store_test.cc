@@ -564,6 +564,52 @@ TEST_P(StoreTest, ConcurrentWritersLoseNoUpdates) {
   EXPECT_EQ(count(*db, "SELECT COUNT(DISTINCT v) FROM kv WHERE k <> 'counter'"), kThreads * kEach);
 }
 
+// Writers that queue behind a running write transaction (on SQLite they then
+// share one transaction and one commit, each in its own savepoint) fail or
+// succeed each on its own, as if each had run alone.
+TEST_P(StoreTest, QueuedWritersFailAlone) {
+  auto db = open();
+  ASSERT_TRUE(db);
+  std::promise<void> holding, release;
+  std::shared_future<void> release_f = release.get_future().share();
+  std::thread first([&] {
+    Status s = db->transaction([&](Tx& tx) -> Status {
+      ZHIDA_TRY(tx.exec("INSERT INTO kv (k, v) VALUES ('first', 1)"));
+      holding.set_value();
+      release_f.wait();  // the others queue meanwhile
+      return Status::Ok();
+    });
+    EXPECT_TRUE(s.ok()) << s.error().message;
+  });
+  holding.get_future().wait();
+  std::vector<Status> results(5);
+  std::vector<std::thread> queued;
+  for (int i = 0; i < 5; ++i)
+    queued.emplace_back([&, i] {
+      results[static_cast<size_t>(i)] = db->transaction([&](Tx& tx) -> Status {
+        ZHIDA_TRY(tx.exec("INSERT INTO kv (k, v) VALUES ($1, $2)", {fmt::format("w{}", i), i}));
+        if (i == 1) return Error("test.failed", "故意失败");
+        if (i == 2) throw std::runtime_error("boom");
+        if (i == 3) {  // a failed statement, error ignored: the transaction reports it
+          (void)tx.exec("INSERT INTO kv (k, v) VALUES ('first', 9)");
+          return Status::Ok();
+        }
+        return Status::Ok();
+      });
+    });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  release.set_value();
+  first.join();
+  for (auto& t : queued) t.join();
+  EXPECT_TRUE(results[0].ok());
+  EXPECT_EQ(results[1].error().code, "test.failed");
+  EXPECT_EQ(results[2].error().code, "db.exception");
+  EXPECT_EQ(results[3].error().code, "db.unique_violation");
+  EXPECT_TRUE(results[4].ok());
+  EXPECT_EQ(count(*db, "SELECT COUNT(*) FROM kv"), 3);
+  EXPECT_EQ(count(*db, "SELECT COUNT(*) FROM kv WHERE k IN ('first', 'w0', 'w4')"), 3);
+}
+
 TEST_P(StoreTest, ReadsProceedWhileAWriteIsOpen) {
   auto db = open();
   ASSERT_TRUE(db);
