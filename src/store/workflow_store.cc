@@ -93,6 +93,12 @@ CREATE TABLE application_materials (
   commitment {{bool}} NOT NULL DEFAULT FALSE
 );
 CREATE INDEX application_materials_app ON application_materials (application_id, id))SQL"},
+                                     // Every submission sums its policy's committed awards
+                                     // (committed_fen): read from the index alone, not from
+                                     // one table row per earlier award.
+                                     {2, "applications_policy_awards",
+                                      R"SQL(
+CREATE INDEX applications_policy_awards ON applications (policy_id, year, status, award_fen))SQL"},
                                  }};
   return kSet;
 }

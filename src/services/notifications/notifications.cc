@@ -209,11 +209,21 @@ Result<int> Notifications::run_once() {
       },
       store::Mode::kRead));
   int handled = 0;
+  std::vector<const store::Delivery*> site;
   for (const auto& d : due) {
     if (stopping_ && options_.worker) break;
+    if (d.channel == store::Channel::kSite) {
+      site.push_back(&d);
+      continue;
+    }
     Status s = deliver(d);
     if (!s.ok()) spdlog::error("notifications: delivery {} failed: {}", d.id, s.error().message);
     ++handled;
+  }
+  if (!site.empty()) {
+    Status s = deliver_site(site, now_text(), format_date(platform_.clock().today()));
+    if (!s.ok()) spdlog::error("notifications: {} site deliveries failed: {}", site.size(), s.error().message);
+    handled += static_cast<int>(site.size());
   }
   return handled;
 }
@@ -257,7 +267,9 @@ Status Notifications::expand_new() {
       sms_on = sender_ != nullptr;
     }
     std::string now = now_text();
-    int expanded = 0;
+    // Recipients are looked up first; the expansions are then written in one
+    // transaction (one commit for the round, not one per notification).
+    std::vector<std::pair<int64_t, std::vector<store::Delivery>>> expansions;
     for (const auto& n : fresh) {
       std::vector<store::Delivery> ds;
       auto base = [&](store::Channel c) {
@@ -317,25 +329,41 @@ Status Notifications::expand_new() {
           if (people->empty()) skipped("企业没有法人或经办人账户");
         }
       }
-      ZHIDA_TRY(platform_.db().transaction(
-          [&](store::Tx& tx) { return store::expand_notification(tx, n.id, ds); }));
-      ++expanded;
+      expansions.emplace_back(n.id, std::move(ds));
     }
-    if (expanded == 0 || fresh.size() < static_cast<size_t>(options_.batch)) return Status::Ok();
+    if (!expansions.empty())
+      ZHIDA_TRY(platform_.db().transaction([&](store::Tx& tx) -> Status {
+        for (const auto& [id, ds] : expansions) ZHIDA_TRY(store::expand_notification(tx, id, ds));
+        return Status::Ok();
+      }));
+    if (expansions.empty() || fresh.size() < static_cast<size_t>(options_.batch)) return Status::Ok();
   }
 }
 
 Status Notifications::deliver(const store::Delivery& d) {
   std::string now = now_text();
   std::string day = format_date(platform_.clock().today());
-  return d.channel == store::Channel::kSite ? deliver_site(d, now, day) : deliver_sms(d, now, day);
+  return d.channel == store::Channel::kSite ? deliver_site({&d}, now, day) : deliver_sms(d, now, day);
 }
 
-Status Notifications::deliver_site(const store::Delivery& d, const std::string& now,
+Status Notifications::deliver_site(const std::vector<const store::Delivery*>& ds, const std::string& now,
                                    const std::string& day) {
   std::string lease = store::format_timestamp(platform_.clock().now() + options_.lease);
   std::string tomorrow = next_day_start();
   return platform_.db().transaction([&](store::Tx& tx) -> Status {
+    for (const store::Delivery* d : ds) {
+      Status s = tx.savepoint(
+          [&](store::Tx& t) { return deliver_site_in(t, *d, now, day, lease, tomorrow); });
+      if (!s.ok()) spdlog::error("notifications: delivery {} failed: {}", d->id, s.error().message);
+    }
+    return Status::Ok();
+  });
+}
+
+Status Notifications::deliver_site_in(store::Tx& tx, const store::Delivery& d, const std::string& now,
+                                      const std::string& day, const std::string& lease,
+                                      const std::string& tomorrow) {
+  {
     ZHIDA_ASSIGN_OR_RETURN(bool opted,
                            store::is_opted_out(tx, d.enterprise_id, store::Channel::kSite));
     ZHIDA_ASSIGN_OR_RETURN(
@@ -362,7 +390,7 @@ Status Notifications::deliver_site(const store::Delivery& d, const std::string& 
     m.created_at = now;
     ZHIDA_ASSIGN_OR_RETURN(int64_t id, store::insert_message(tx, m));
     return store::mark_delivery_sent(tx, d.id, now, day, fmt::format("message:{}", id));
-  });
+  }
 }
 
 Status Notifications::deliver_sms(const store::Delivery& d, const std::string& now,

@@ -135,7 +135,11 @@ class Notifications {
  private:
   Status expand_new();
   Status deliver(const store::Delivery& d);
-  Status deliver_site(const store::Delivery& d, const std::string& now, const std::string& day);
+  // Site messages: several in one transaction, each in its own savepoint.
+  Status deliver_site(const std::vector<const store::Delivery*>& ds, const std::string& now,
+                      const std::string& day);
+  Status deliver_site_in(store::Tx& tx, const store::Delivery& d, const std::string& now,
+                         const std::string& day, const std::string& lease, const std::string& tomorrow);
   Status deliver_sms(const store::Delivery& d, const std::string& now, const std::string& day);
   void queue_job(std::function<Status()> job);
   bool run_jobs();
