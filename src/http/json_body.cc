@@ -229,6 +229,13 @@ Response validation_error(const std::vector<FieldProblem>& problems) {
   return Response::error(400, problems.front().code, message, details);
 }
 
+std::optional<FieldProblem> amount_as_number(const nlohmann::json& v, const std::string& field) {
+  if (!v.is_number()) return std::nullopt;
+  return FieldProblem{field, "bad_request.wrong_type",
+                      fmt::format("{}是金额，须写成文本，如 \"300000\"（加引号），以保证精确",
+                                  field_label(field))};
+}
+
 OrResponse<nlohmann::json> parse_json(const Request& req) {
   if (auto ct = req.header("Content-Type"); ct && !is_json_media_type(*ct)) {
     return Response::error(415, "bad_request.unsupported_media",

@@ -169,4 +169,11 @@ OrResponse<nlohmann::json> parse_json(const Request& req, const ObjectSchema& sc
 // The 400 for a non-empty list of problems (the shape described above).
 Response validation_error(const std::vector<FieldProblem>& problems);
 
+// A money amount given as a JSON number. Amounts travel as exact decimal
+// text ("300000", "123456.78": the OpenAPI document's Amount); a number may
+// have lost digits before it arrived, so it is refused whatever its value:
+// bad_request.wrong_type, naming `field` and saying to write the amount as
+// text. Nullopt when v is not a number (the caller checks the text).
+std::optional<FieldProblem> amount_as_number(const nlohmann::json& v, const std::string& field);
+
 }  // namespace zhida::http

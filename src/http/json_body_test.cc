@@ -193,5 +193,19 @@ TEST(Schema, AllowUnknownFields) {
   EXPECT_TRUE(s.validate({{"a", "x"}, {"extra", 1}}).empty());
 }
 
+TEST(AmountAsNumber, ANumberIsRefusedNamingTheFieldTextIsLeftToTheCaller) {
+  for (const nlohmann::json& n : {nlohmann::json(300000), nlohmann::json(0.1), nlohmann::json(-5)}) {
+    auto p = amount_as_number(n, "caps.per_application");
+    ASSERT_TRUE(p) << n;
+    EXPECT_EQ(p->field, "caps.per_application");
+    EXPECT_EQ(p->code, "bad_request.wrong_type");
+    EXPECT_NE(p->message.find("caps.per_application"), std::string::npos) << p->message;
+    EXPECT_NE(p->message.find("\"300000\""), std::string::npos) << p->message;
+  }
+  for (const nlohmann::json& v : {nlohmann::json("300000"), nlohmann::json("500万"), nlohmann::json(nullptr),
+                                  nlohmann::json(true), nlohmann::json::array()})
+    EXPECT_FALSE(amount_as_number(v, "budget")) << v;
+}
+
 }  // namespace
 }  // namespace zhida::http

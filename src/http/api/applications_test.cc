@@ -441,6 +441,22 @@ TEST_P(ApplicationsApi, RejectionWithReasons) {
   EXPECT_EQ(
       post(fmt::format("/api/v1/review/applications/{}/approve", id), json::object(), rev).status,
       409);
+  // A wrong-typed body is a 400 naming the field, whatever the state (not
+  // the 409 of a final application): reasons are a list, an amount is text.
+  std::string before = database_fingerprint();
+  auto expect_named = [](const ApiResponse& got, const std::string& field) {
+    EXPECT_EQ(got.status, 400) << got.body;
+    EXPECT_EQ(got.error_code(), "bad_request.wrong_type") << got.body;
+    EXPECT_EQ(got.json["error"]["details"][0]["field"], field) << got.body;
+  };
+  for (const char* action : {"reject", "return"})
+    expect_named(post(fmt::format("/api/v1/review/applications/{}/{}", id, action),
+                      {{"reasons", "项目实施地不在宝安区"}}, rev),
+                 "reasons");
+  for (const json& amount : {json(300000), json(88000.5), json(true)})
+    expect_named(post(fmt::format("/api/v1/review/applications/{}/approve", id), {{"amount", amount}}, rev),
+                 "amount");
+  EXPECT_EQ(database_fingerprint(), before);
   EXPECT_EQ(apply(a, "T-REJECT").error_code(), "application.duplicate");
   auto ver = services().applications->verify(id);
   ASSERT_TRUE(ver.ok());

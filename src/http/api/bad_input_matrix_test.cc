@@ -102,18 +102,6 @@ const bool kDraftBody = register_sample_body("PUT", "/api/v1/policies/{id}/draft
 // is reported instead of failing; a listed case that no longer happens fails
 // (take it off the list), so the list stays exact.
 const std::map<std::string, std::string> kKnownGaps = {
-    {"POST /api/v1/policies property budget = 12345",
-     "accepted (and saved): the policy reader takes an amount as a number on purpose (portrait/policy.cc, "
-     "5000000 or \"500万\"); the document's Amount says string only — the document is to be fixed"},
-    {"PUT /api/v1/policies/{id}/draft property budget = 12345", "the same"},
-    {"PUT /api/v1/policies/{id}/draft property department = 12345 names the field",
-     "answered bad_request.department_change (发文部门不能修改), not wrong_type"},
-    {"PUT /api/v1/policies/{id}/draft property id = 12345 names the field",
-     "answered bad_request.id_mismatch (政策编号不一致), not wrong_type"},
-    {"POST /api/v1/review/applications/{id}/approve property amount = 12345",
-     "409 application.state: the state is checked before the body's types"},
-    {"POST /api/v1/review/applications/{id}/reject property reasons = \"不是数组\"", "the same"},
-    {"POST /api/v1/review/applications/{id}/return property reasons = \"不是数组\"", "the same"},
     {"POST /api/v1/notifications/deliveries/{id}/retry {id} = 99999999",
      "409 notifications.not_failed for a delivery that does not exist"},
     {"GET /api/v1/enterprises/{id} ?purpose=<201 characters>",

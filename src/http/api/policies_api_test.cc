@@ -426,6 +426,47 @@ TEST_P(PoliciesApi, ChosenIdsAndAssignedOnes) {
   EXPECT_EQ(create_draft(), "BA-2026-002");
 }
 
+// Over the API an amount is exact text (the document's Amount): a number for
+// budget or a cap is a 400 naming the field and saying how to write it,
+// before anything is compiled or stored (policy files may still use numbers:
+// portrait/policy.cc). The draft route checks the types of id and department
+// before comparing them with the stored policy.
+TEST_P(PoliciesApi, AmountsAreTextAndIdAndDepartmentAreCheckedForTypeFirst) {
+  std::string id = create_draft();
+  const std::string draft = "/api/v1/policies/" + id + "/draft";
+  std::string before = database_fingerprint();
+  auto expect_named = [](const ApiResponse& r, const std::string& field) {
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_EQ(r.error_code(), "bad_request.wrong_type") << r.body;
+    ASSERT_TRUE(r.json["error"]["details"].is_array()) << r.body;
+    EXPECT_EQ(r.json["error"]["details"][0]["field"], field) << r.body;
+  };
+  json p = draft_policy();
+  p["budget"] = 300000;
+  ApiResponse r = post("/api/v1/policies", p, kjj_);
+  expect_named(r, "budget");
+  EXPECT_NE(r.json["error"]["message"].get<std::string>().find("\"300000\""), std::string::npos) << r.body;
+  expect_named(request("PUT", draft, p.dump(), "application/json", kjj_), "budget");
+  p = draft_policy();
+  p["caps"] = {{"per_application", "50万"}, {"per_firm_year", 1000000.5}};
+  expect_named(post("/api/v1/policies", p, kjj_), "caps.per_firm_year");
+  expect_named(request("PUT", draft, p.dump(), "application/json", kjj_), "caps.per_firm_year");
+  for (const char* field : {"id", "department"}) {
+    p = draft_policy();
+    p[field] = 12345;
+    expect_named(request("PUT", draft, p.dump(), "application/json", kjj_), field);
+    expect_named(post("/api/v1/policies", p, kjj_), field);
+  }
+  EXPECT_EQ(database_fingerprint(), before);
+  // The same amounts as text are taken.
+  p = draft_policy();
+  p["budget"] = "300000";
+  p["caps"] = {{"per_application", "50万"}, {"per_firm_year", "1000000.5"}};
+  r = request("PUT", draft, p.dump(), "application/json", kjj_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json["draft"]["budget"], "300000");
+}
+
 // ---- bad input for every route: the error code, and nothing changed
 
 TEST_P(PoliciesApi, BadInputChangesNothing) {

@@ -21,14 +21,13 @@ using nlohmann::json;
 
 namespace {
 
+// The body's reasons: a list of texts, as documented (a single text is a
+// wrong type too, refused with the rest of the body's problems before the
+// application's state is looked at).
 std::vector<std::string> reasons_of(const json& j, Issues& problems) {
   std::vector<std::string> out;
   if (!j.contains("reasons")) return out;
   const json& r = j["reasons"];
-  if (r.is_string()) {
-    out.push_back(r.get<std::string>());
-    return out;
-  }
   if (!r.is_array()) {
     problems.push_back(
         {Severity::kError, "bad_request.wrong_type", "reasons 必须是文本列表", 0, 0, 0, "reasons"});
@@ -253,14 +252,18 @@ void register_review_routes(Router& router, Api& api) {
         auto verdicts = verdicts_of(j.value("items", json::array()), problems);
         std::optional<int64_t> amount;
         if (j.contains("amount") && !j["amount"].is_null()) {
-          std::string text = j["amount"].is_string()   ? j["amount"].get<std::string>()
-                             : j["amount"].is_number() ? j["amount"].dump()
-                                                       : "";
-          amount = workflow::parse_fen(text);
-          if (!amount)
-            problems.push_back({Severity::kError, "bad_request.invalid_value",
-                                "amount 必须是以元为单位、最多两位小数的非负金额，如 \"300000\"", 0,
-                                0, 0, "amount"});
+          // Exact text only: a number is refused (amount_as_number), so is
+          // any other type; then the text must be yuan with at most 2 decimals.
+          if (auto p = amount_as_number(j["amount"], "amount")) {
+            problems.push_back({Severity::kError, p->code, p->message, 0, 0, 0, p->field});
+          } else {
+            if (j["amount"].is_string()) amount = workflow::parse_fen(j["amount"].get<std::string>());
+            if (!amount)
+              problems.push_back({Severity::kError,
+                                  j["amount"].is_string() ? "bad_request.invalid_value" : "bad_request.wrong_type",
+                                  "amount 必须是以元为单位、最多两位小数的非负金额文本，如 \"300000\"", 0, 0, 0,
+                                  "amount"});
+          }
         }
         std::string note;
         if (j.contains("note")) {
