@@ -102,8 +102,6 @@ const bool kDraftBody = register_sample_body("PUT", "/api/v1/policies/{id}/draft
 // is reported instead of failing; a listed case that no longer happens fails
 // (take it off the list), so the list stays exact.
 const std::map<std::string, std::string> kKnownGaps = {
-    {"POST /api/v1/notifications/deliveries/{id}/retry {id} = 99999999",
-     "409 notifications.not_failed for a delivery that does not exist"},
     {"GET /api/v1/enterprises/{id} ?purpose=<201 characters>",
      "purpose over maxLength 200 is cut to 200 for the audit entry, not refused"},
 };

@@ -458,6 +458,16 @@ TEST_P(FundsApi, MessagesOptOutAndDeliveriesForStaff) {
   ASSERT_EQ(deliveries.status, 200) << deliveries.body;
   EXPECT_FALSE(deliveries.json["items"].empty());
   EXPECT_EQ(get("/api/v1/notifications/deliveries", agent).status, 403);
+  // Retry: only a failed delivery (409 for a skipped one); one that does
+  // not exist is 404, not 409.
+  int64_t skipped = deliveries.json["items"][0]["id"];
+  auto not_failed = post(fmt::format("/api/v1/notifications/deliveries/{}/retry", skipped), json::object(),
+                         as(Role::kDataSteward));
+  EXPECT_EQ(not_failed.status, 409) << not_failed.body;
+  EXPECT_EQ(not_failed.error_code(), "notifications.not_failed");
+  auto missing = post("/api/v1/notifications/deliveries/99999999/retry", json::object(), as(Role::kDataSteward));
+  EXPECT_EQ(missing.status, 404) << missing.body;
+  EXPECT_EQ(missing.error_code(), "not_found");
   auto cal = get("/api/v1/funds/calendar?from=2026-09-30&days=5", agent);
   ASSERT_EQ(cal.status, 200);
   EXPECT_EQ(cal.json["end_on"],
