@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "http/api/testing/api_fixture.h"
+#include "http/url.h"
 #include "services/audit/audit.h"
 #include "store/audit_store.h"
 
@@ -95,6 +96,32 @@ TEST_P(AuditApi, WhoSawThisEnterprisesDataIsOneQuery) {
   EXPECT_EQ(r.json["items"][1]["detail"]["purpose"], "审核申报");
   // The other firm: its own read and the export.
   EXPECT_EQ(audit("?target_type=enterprise&target_id=" + std::to_string(other)).json["total"], 2);
+}
+
+// ?purpose= (why sensitive data is viewed) goes whole into the audit entry:
+// up to 200 characters, Chinese ones too (it was once cut at 200 bytes);
+// a longer one is refused on every route that records it, nothing read.
+TEST_P(AuditApi, PurposeIsRecordedWholeOrRefused) {
+  Session steward = as(Role::kDataSteward);
+  const std::string firm = std::to_string(account(Role::kEnterpriseLegal).enterprise_id);
+  std::string purpose;
+  for (int i = 0; i < 200; ++i) purpose += "核";
+  ASSERT_EQ(get("/api/v1/enterprises/" + firm + "/contacts?purpose=" + percent_encode(purpose), steward).status, 200);
+  ApiResponse r = audit("?user=" + steward.username + "&action=data.sensitive_read");
+  ASSERT_EQ(r.status, 200) << r.body;
+  ASSERT_GE(r.json["items"].size(), 1u) << r.body;
+  EXPECT_EQ(r.json["items"][0]["detail"]["purpose"], purpose);
+
+  std::string before = database_fingerprint();
+  for (const char* route : {"", "/contacts", "/history", "/facts?as_of=2026-11-01"}) {
+    std::string path = "/api/v1/enterprises/" + firm + route;
+    path += (path.find('?') == std::string::npos ? "?" : "&") + std::string("purpose=") + percent_encode(purpose + "核");
+    ApiResponse bad = get(path, steward);
+    EXPECT_EQ(bad.status, 400) << path << ": " << bad.body;
+    EXPECT_EQ(bad.error_code(), "bad_request.bad_query") << bad.body;
+    EXPECT_NE(bad.body.find("purpose"), std::string::npos) << bad.body;
+  }
+  EXPECT_EQ(database_fingerprint(), before);
 }
 
 TEST_P(AuditApi, FiltersAndPages) {

@@ -132,6 +132,7 @@ void register_enterprises_routes(Router& router, Api& api) {
         auto id = id_param(req, "id", &err);
         if (!id) return err;
         if (auto denied = require_enterprise_access(req, *id)) return *denied;
+        if (auto bad = check_purpose(req)) return *bad;
         services::FactMasker masker(*principal_of(req), *id);
         return portrait_answer(req, api, api.services.portrait->portrait(*id, "", masker), masker, "企业画像");
       },
@@ -145,6 +146,7 @@ void register_enterprises_routes(Router& router, Api& api) {
         auto id = id_param(req, "id", &err);
         if (!id) return err;
         if (auto denied = require_enterprise_access(req, *id)) return *denied;
+        if (auto bad = check_purpose(req)) return *bad;
         auto attribute = text_query(req, "attribute", 200, &err);
         if (!attribute) return err;
         services::FactMasker masker(*principal_of(req), *id);
@@ -160,6 +162,7 @@ void register_enterprises_routes(Router& router, Api& api) {
         auto id = id_param(req, "id", &err);
         if (!id) return err;
         if (auto denied = require_enterprise_access(req, *id)) return *denied;
+        if (auto bad = check_purpose(req)) return *bad;
         auto as_of = req.query_param("as_of");
         if (!as_of || as_of->empty())
           return Response::error(400, "bad_request.missing_query",

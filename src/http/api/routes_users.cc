@@ -194,6 +194,7 @@ void register_users_routes(Router& router, Api& api) {
         auto id = id_param(req, "id", &err);
         if (!id) return err;
         if (auto denied = require_enterprise_access(req, *id)) return *denied;
+        if (auto bad = check_purpose(req)) return *bad;
         const Principal& p = *principal_of(req);
         services::FactMasker masker(p, *id);
         std::optional<json> facts = api.platform.read([&](const portrait::EnterpriseTable& t) -> std::optional<json> {

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "base/utf8.h"
 #include "http/api/api.h"
 #include "http/api/common.h"
 #include "services/accounts/password.h"
@@ -232,13 +233,24 @@ store::AuditRecord audit_record(const Request& req, const Api& api, std::string 
                                 std::move(target_type), std::move(target_id), detail);
 }
 
+std::optional<Response> check_purpose(const Request& req) {
+  auto why = req.query_param("purpose");
+  if (!why) return std::nullopt;
+  if (!utf8::valid(*why))
+    return Response::error(400, "bad_request.bad_query", "查询参数“purpose”必须是 UTF-8 文本");
+  if (utf8::length(*why) > kMaxPurposeLength)
+    return Response::error(400, "bad_request.bad_query",
+                           fmt::format("查询参数“purpose”太长（最多 {} 个字符）", kMaxPurposeLength));
+  return std::nullopt;
+}
+
 Status record_sensitive_reads(const Request& req, Api& api, const services::FactMasker& masker,
                               std::string_view purpose) {
   if (masker.revealed().empty()) return Status::Ok();
   nlohmann::json detail = {{"fields", masker.revealed()}, {"what", std::string(purpose)}};
   if (req.route) detail["route"] = req.route->method + " " + req.route->pattern;
   if (auto why = req.query_param("purpose"); why && !why->empty())
-    detail["purpose"] = std::string(why->substr(0, 200));
+    detail["purpose"] = std::string(*why);
   return api.services.audit->record(audit_record(req, api, "data.sensitive_read", "enterprise",
                                                  std::to_string(masker.enterprise_id()), detail));
 }

@@ -44,6 +44,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -131,10 +132,18 @@ services::Actor actor_of(const Request& req);
 store::AuditRecord audit_record(const Request& req, const Api& api, std::string action,
                                 std::string target_type, std::string target_id,
                                 const nlohmann::json& detail = nlohmann::json::object());
+// The longest ?purpose= (in characters) that the routes showing sensitive
+// values accept (the document's maxLength).
+constexpr int kMaxPurposeLength = 200;
+// A route that may show sensitive values checks the request's ?purpose=
+// first: a 400 (bad_request.bad_query, naming purpose) when it is longer
+// than kMaxPurposeLength characters or not UTF-8 text, so that the audit
+// entry records it whole; nullopt when absent or fine.
+std::optional<Response> check_purpose(const Request& req);
 // Records the sensitive values a FactMasker showed unmasked (nothing when
 // none): action data.sensitive_read, target the enterprise, detail {fields,
-// route, purpose}. `purpose` says why (the request's ?purpose= is added
-// when given).
+// route, purpose}. `purpose` says why (the request's ?purpose=, checked by
+// check_purpose, is added when given).
 Status record_sensitive_reads(const Request& req, Api& api, const services::FactMasker& masker,
                               std::string_view purpose);
 
