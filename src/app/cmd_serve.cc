@@ -90,7 +90,7 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--data", o->data, "数据目录（SQLite 数据库在其中）")->capture_default_str();
   cmd->add_option("--db", o->db, "数据库地址：sqlite:路径 或 postgresql://…（默认 DATA/zhida.db）");
   cmd->add_option("--static", o->static_dir, "网页文件目录（默认 web/dist）");
-  cmd->add_option("--threads", o->threads, "处理请求的线程数（0 = 按 CPU 数）");
+  cmd->add_option("--threads", o->threads, "处理请求的线程数（0 = 每核 4 个，至少 16 个：请求多在等待数据库）");
   cmd->add_option("--sms-gateway", o->sms_gateway, "短信网关地址 http://…（不设则不发短信，只发站内信）");
   cmd->add_option("--sms-config", o->sms_config, "短信网关配置文件（JSON：url、sign、headers、templates、timeout_ms）");
   cmd->add_option("--holidays", o->holidays, "补充的节假日与调休文件（JSON，内置 2025、2026 年）");

@@ -370,12 +370,18 @@ class Session : public std::enable_shared_from_this<Session> {
   std::array<char, 8192> drain_buffer_;
 };
 
+// Handlers block on the database, and SQLite commits the writes that wait
+// together (one fsync for the group): threads are mostly waiting, so there
+// are several per core, enough for writers to queue and share a commit.
+static int thread_count(const ServerConfig& c) {
+  if (c.threads > 0) return c.threads;
+  return std::max(16, 4 * static_cast<int>(std::thread::hardware_concurrency()));
+}
+
 ServerImpl::ServerImpl(ServerConfig config, Router router)
     : config_(std::move(config)),
       router_(std::move(router)),
-      ioc_(std::max(1, config_.threads > 0
-                           ? config_.threads
-                           : static_cast<int>(std::thread::hardware_concurrency()))) {
+      ioc_(thread_count(config_)) {
   if (!config_.static_dir.empty()) {
     static_files_.emplace(config_.static_dir);
     if (!static_files_->ok()) {
@@ -433,9 +439,7 @@ Status ServerImpl::start() {
   port_ = acceptor_->local_endpoint().port();
   state_ = State::kRunning;
   do_accept();
-  int n =
-      config_.threads > 0 ? config_.threads : static_cast<int>(std::thread::hardware_concurrency());
-  n = std::max(1, n);
+  int n = thread_count(config_);
   for (int i = 0; i < n; ++i) {
     threads_.emplace_back([this] {
       for (;;) {

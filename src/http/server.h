@@ -61,7 +61,7 @@ class ServerImpl;
 struct ServerConfig {
   std::string host = "127.0.0.1";         // address to bind; "0.0.0.0" or "::" for all
   uint16_t port = 8080;                   // 0: an ephemeral port, reported by Server::port()
-  int threads = 0;                        // 0: std::thread::hardware_concurrency()
+  int threads = 0;                        // 0: 4 per core, at least 16 (handlers mostly wait)
   std::filesystem::path static_dir;       // empty: no static files
   uint64_t max_body_bytes = 1024 * 1024;  // per request; routes may raise it
   std::chrono::milliseconds request_timeout{30'000};   // to read one request / write one response,
