@@ -152,6 +152,12 @@ CREATE TABLE batch_chunks (
   data {{blob}} NOT NULL,
   PRIMARY KEY (batch_id, chunk)
 ))SQL"},
+          // Each batch says how big its chunks are: new batches are cut in
+          // 16 KiB chunks, so a submission that reads one firm's line reads
+          // 4 pages rather than 64 (older batches keep 256 KiB).
+          {7, "batch_chunk_bytes",
+           R"SQL(
+ALTER TABLE fact_batches ADD COLUMN chunk_bytes {{bigint}} NOT NULL DEFAULT 262144)SQL"},
       }};
   return kSet;
 }
@@ -205,20 +211,21 @@ Result<portrait::Catalog> load_catalog(Tx& tx) {
 
 namespace {
 
-constexpr size_t kBatchChunk = 256 * 1024;
+constexpr size_t kBatchChunk = 16 * 1024;  // new batches (fact_batches.chunk_bytes)
 
 // Bytes [offset, offset + length) of a batch's text.
 Result<std::string> batch_slice(Tx& tx, int64_t batch, int64_t offset, int64_t length) {
-  const auto chunk = static_cast<int64_t>(kBatchChunk);
   std::string out;
   out.reserve(static_cast<size_t>(length));
   auto rows = tx.query(
-      "SELECT chunk, data FROM batch_chunks WHERE batch_id = $1 AND chunk >= $2 AND chunk <= $3 ORDER BY chunk",
-      {batch, offset / chunk, (offset + std::max<int64_t>(length, 1) - 1) / chunk});
+      "SELECT c.chunk, c.data, b.chunk_bytes FROM batch_chunks c JOIN fact_batches b ON b.id = c.batch_id "
+      "WHERE c.batch_id = $1 AND c.chunk >= $2 / b.chunk_bytes AND c.chunk <= $3 / b.chunk_bytes ORDER BY c.chunk",
+      {batch, offset, offset + std::max<int64_t>(length, 1) - 1});
   if (!rows.ok()) return rows.error();
   for (const Row& r : *rows) {
     ZHIDA_ASSIGN_OR_RETURN(int64_t c, r.get<int64_t>(0));
     ZHIDA_ASSIGN_OR_RETURN(Blob data, r.get<Blob>(1));
+    ZHIDA_ASSIGN_OR_RETURN(int64_t chunk, r.get<int64_t>(2));
     int64_t start = c * chunk;
     int64_t from = std::max(offset, start) - start;
     int64_t to = std::min(offset + length, start + static_cast<int64_t>(data.size())) - start;
@@ -255,10 +262,11 @@ Result<int64_t> add_batch(Tx& tx, const BatchInfo& info, const std::string& csv_
                                                        json{{"op", "batch"}, {"rows", rows.size()}}.dump()));
   auto id = tx.query_value<int64_t>(
       "INSERT INTO fact_batches (kind, source, as_of, loaded_at, file_name, created_by, header, content, "
-      "rows_loaded, report, seq, bytes) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) RETURNING id",
+      "rows_loaded, report, seq, bytes, chunk_bytes) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) "
+      "RETURNING id",
       {info.kind, info.source, info.as_of, info.loaded_at.empty() ? timestamp_now() : info.loaded_at,
        info.file_name, info.created_by, header, Blob(), static_cast<int64_t>(rows.size()), report.dump(), seq,
-       static_cast<int64_t>(csv_text.size())});
+       static_cast<int64_t>(csv_text.size()), static_cast<int64_t>(kBatchChunk)});
   if (!id.ok()) return id.error();
   int64_t batch = *id;
   size_t at = 0;
