@@ -15,7 +15,7 @@ JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 60
 CMAKE_FLAGS ?=
 
-.PHONY: all setup setup-web build web test test-unit test-api test-web asan fuzz bench bench-scale \
+.PHONY: all setup setup-web build web test test-unit test-api test-web asan fuzz bench bench-scale bench-apply \
         bench-micro check-large demo format clean
 
 all: build
@@ -55,6 +55,9 @@ bench: setup build
 
 bench-scale: setup build
 	scripts/bench.sh --n 10000000 --engines duckdb
+
+bench-apply: setup build
+	scripts/bench-apply.sh
 
 bench-micro: setup
 	cmake -S . -B build-bench -G Ninja -DZHIDA_BENCH=ON -DZHIDA_TESTS=OFF -DCMAKE_BUILD_TYPE=Release
