@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstring>
 #include <map>
+#include <mutex>
 #include <unordered_map>
 
 #if defined(__AVX2__)
@@ -124,8 +125,8 @@ struct Node {
   std::vector<uint8_t> lut;
   std::vector<uint32_t> codes;
   const std::vector<Bitmap>* code_rows = nullptr;
-  // kSetHas: the rows holding the member (dense)
-  Bitmap member;
+  // kSetHas: the rows holding the member (dense; in the engine's Indexes)
+  const Bitmap* member = nullptr;
   // kLinear: lhs cmp 0; kRatio: x / y cmp (c / 10^c_scale)
   Linear lhs, x, y;
   int128_t c = 0;
@@ -187,9 +188,53 @@ struct AwardProgram {
 
 // ---------------------------------------------------------------- the plan
 
+// Row bitmaps built from the table — per dictionary code of a small text
+// column, per member of a set column — are the same for every plan over the
+// table: the engine keeps them, so a later plan (the sandbox's draft) finds
+// them built. Thread-safe.
+class Indexes {
+ public:
+  explicit Indexes(const portrait::EnterpriseTable& t) : t_(t) {}
+
+  // Per code, the rows holding it; null for a column without an indexed
+  // dictionary of at most 64 codes.
+  const std::vector<Bitmap>* code_rows(const Column* col) {
+    if (col->dict().size() > 64 || !col->dict().indexed()) return nullptr;
+    std::lock_guard<std::mutex> lock(mu_);
+    auto& slot = code_rows_[col];
+    if (!slot) {
+      slot = std::make_unique<std::vector<Bitmap>>(col->dict().size(), Bitmap(t_.rows()));
+      auto codes = col->codes();
+      for (size_t r = 0; r < t_.rows(); ++r)
+        if (col->is_valid(r)) (*slot)[codes[r]].set(r);
+    }
+    return slot.get();
+  }
+
+  // The rows of a set column holding `member`.
+  const Bitmap* member(const Column* col, std::string_view member) {
+    uint32_t code = col->dict().find(member);
+    std::lock_guard<std::mutex> lock(mu_);
+    auto& slot = members_[{col, std::string(member)}];
+    if (!slot) {
+      slot = std::make_unique<Bitmap>(t_.rows());
+      if (code != portrait::Dictionary::kNone && code < col->dict().size())
+        for (uint32_t r : col->members(code)) slot->set(r);
+    }
+    return slot.get();
+  }
+
+ private:
+  const portrait::EnterpriseTable& t_;
+  std::mutex mu_;
+  std::map<const Column*, std::unique_ptr<std::vector<Bitmap>>> code_rows_;
+  std::map<std::pair<const Column*, std::string>, std::unique_ptr<Bitmap>> members_;
+};
+
 class Plan {
  public:
-  Plan(const portrait::EnterpriseTable& t, const rules::EvalContext& ctx) : t_(t), ctx_(ctx) {}
+  Plan(const portrait::EnterpriseTable& t, const rules::EvalContext& ctx, Indexes& indexes)
+      : t_(t), ctx_(ctx), indexes_(indexes) {}
 
   std::vector<Node> nodes;
   std::vector<uint32_t> roots;                          // per policy
@@ -292,7 +337,7 @@ class Plan {
   const portrait::EnterpriseTable& t_;
   const rules::EvalContext& ctx_;
   std::unordered_map<std::string, uint32_t> keys_;
-  std::map<const Column*, std::vector<Bitmap>> code_rows_;
+  Indexes& indexes_;
 };
 
 uint32_t Plan::translate(const Program& p, int32_t idx, const std::shared_ptr<const Bound>& b) {
@@ -353,11 +398,7 @@ uint32_t Plan::translate(const Program& p, int32_t idx, const std::shared_ptr<co
       Node n;
       n.kind = Kind::kSetHas;
       n.col = col;
-      n.member.resize(t_.rows());
-      uint32_t code = col->dict().find(v.text);
-      if (code != portrait::Dictionary::kNone && code < col->dict().size()) {
-        for (uint32_t r : col->members(code)) n.member.set(r);
-      }
+      n.member = indexes_.member(col, v.text);
       return intern(std::move(n), key);
     }
     case Op::kInList: {
@@ -662,14 +703,7 @@ uint32_t Plan::num_compare(const Column* col, CmpOp op, const Decimal& c) {
 }
 
 const std::vector<Bitmap>* Plan::code_rows(const Column* col) {
-  if (col->dict().size() > 64 || !col->dict().indexed()) return nullptr;
-  auto it = code_rows_.find(col);
-  if (it != code_rows_.end()) return &it->second;
-  std::vector<Bitmap> rows(col->dict().size(), Bitmap(t_.rows()));
-  auto codes = col->codes();
-  for (size_t r = 0; r < t_.rows(); ++r)
-    if (col->is_valid(r)) rows[codes[r]].set(r);
-  return &code_rows_.emplace(col, std::move(rows)).first->second;
+  return indexes_.code_rows(col);
 }
 
 uint32_t Plan::text_in(const Column* col, const std::vector<std::string_view>& values,
@@ -1114,7 +1148,7 @@ const Masks& Plan::eval(uint32_t id, size_t begin, size_t end, const uint64_t* c
     }
     case Kind::kSetHas: {
       const uint64_t* valid = n.col->valid().words() + w0;
-      const uint64_t* has = n.member.words() + w0;
+      const uint64_t* has = n.member->words() + w0;
       for (size_t w = 0; w < words; ++w) {
         uint64_t vw = valid[w] & rowmask(w);
         m.t[w] = has[w] & vw;
@@ -1220,7 +1254,7 @@ Tri Plan::leaf_row(const Node& n, size_t row) const {
       return rules::tri_of(n.col->bools().get(row) != n.negate);
     case Kind::kSetHas:
       if (!n.col->is_valid(row)) return Tri::kUnknown;
-      return rules::tri_of(n.member.get(row));
+      return rules::tri_of(n.member->get(row));
     case Kind::kExists:
       return rules::tri_of(n.col->is_valid(row));
     case Kind::kValid:
@@ -1318,7 +1352,8 @@ Engine::Engine(const portrait::EnterpriseTable& table,
     : table_(table),
       ctx_(ctx),
       policies_(std::move(policies)),
-      plan_(std::make_unique<Plan>(table, ctx_)) {
+      indexes_(std::make_unique<Indexes>(table)),
+      plan_(std::make_unique<Plan>(table, ctx_, *indexes_)) {
   for (const auto& p : policies_) plan_->add_policy(*p);
   plan_->stats.policies = policies_.size();
   plan_->finish();
@@ -1427,7 +1462,7 @@ void Engine::match_row(size_t row, std::vector<RowResult>& out) const {
 }
 
 Engine::Scan Engine::scan(const portrait::Policy& policy) const {
-  Plan plan(table_, ctx_);
+  Plan plan(table_, ctx_, *indexes_);
   plan.add_policy(policy);
   plan.finish();
   size_t n = table_.rows();

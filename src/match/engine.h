@@ -18,8 +18,9 @@
 // compare them on generated districts, and `zhida match` is checked against
 // DuckDB.
 //
-// Thread-safety: an Engine is immutable after construction and may be used
-// from several threads. The table must outlive it and must not be written
+// Thread-safety: an Engine may be used from several threads; its plan is
+// immutable after construction, and the row bitmaps it builds on demand for
+// later plans (scan) are kept under a lock. The table must outlive it and must not be written
 // while it is in use (the platform holds its read lock); the table must be
 // padded (EnterpriseTable::pad).
 #pragma once
@@ -38,7 +39,8 @@
 
 namespace zhida::match {
 
-class Plan;  // the compiled graph (engine.cc)
+class Plan;     // the compiled graph (engine.cc)
+class Indexes;  // row bitmaps shared by every plan over the table (engine.cc)
 
 struct EngineStats {
   size_t policies = 0;
@@ -87,6 +89,7 @@ class Engine {
   const portrait::EnterpriseTable& table_;
   rules::EvalContext ctx_;
   std::vector<std::shared_ptr<const portrait::Policy>> policies_;
+  std::unique_ptr<Indexes> indexes_;  // before plan_: the plan points into it
   std::unique_ptr<Plan> plan_;
 };
 
