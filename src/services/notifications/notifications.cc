@@ -642,7 +642,11 @@ Result<bool> Notifications::retry(int64_t delivery_id, const Actor& by) {
   bool ok = false;
   ZHIDA_TRY(platform_.db().transaction([&](store::Tx& tx) -> Status {
     ZHIDA_ASSIGN_OR_RETURN(ok, store::retry_delivery(tx, delivery_id));
-    if (!ok) return Status::Ok();
+    if (!ok) {
+      ZHIDA_ASSIGN_OR_RETURN(auto d, store::get_delivery(tx, delivery_id));
+      if (!d) return Error("not_found", "没有找到该投递记录");
+      return Status::Ok();
+    }
     return append_audit(tx, platform_.clock(), by, "notifications.retry", "delivery",
                         std::to_string(delivery_id));
   }));

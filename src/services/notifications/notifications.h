@@ -126,7 +126,7 @@ class Notifications {
                                                   int limit, int offset);
   Result<std::vector<std::pair<std::string, int64_t>>> delivery_counts();
   // A failed delivery back to pending (audited notifications.retry); false
-  // when it is not failed.
+  // when it is not failed; error not_found when there is no such delivery.
   Result<bool> retry(int64_t delivery_id, const Actor& by);
 
   // Next retry delay after `attempts` tries (exponential, capped, ±20 %).
