@@ -32,6 +32,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "store/testing.h"
+
 namespace zhida::services::testing {
 
 inline std::string env_or(const char* name) {
@@ -39,30 +41,13 @@ inline std::string env_or(const char* name) {
   return v ? v : "";
 }
 
-// Runs one statement on the PostgreSQL server named by `url`; "" or the error.
+// The store's throwaway-database helpers (store/testing.h), by the names the
+// tests here use.
 inline std::string pg_exec(const std::string& url, const std::string& sql) {
-  PGconn* c = PQconnectdb(url.c_str());
-  std::string err;
-  if (PQstatus(c) != CONNECTION_OK) {
-    err = PQerrorMessage(c);
-  } else {
-    PGresult* r = PQexec(c, sql.c_str());
-    if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
-      err = PQresultErrorMessage(r);
-    PQclear(r);
-  }
-  PQfinish(c);
-  return err;
+  return store::testing::pg_admin(url, sql);
 }
-
 inline std::string pg_with_dbname(const std::string& url, const std::string& db) {
-  size_t start = url.find("://") + 3;
-  size_t query = url.find('?', start);
-  size_t slash = url.find('/', start);
-  std::string tail = query == std::string::npos ? "" : url.substr(query);
-  if (slash != std::string::npos && (query == std::string::npos || slash < query))
-    return url.substr(0, slash) + "/" + db + tail;
-  return url.substr(0, query) + "/" + db + tail;
+  return store::testing::with_dbname(url, db);
 }
 
 // A fresh, empty database for one test. `skip` is set (with why) when
