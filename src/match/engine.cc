@@ -176,7 +176,8 @@ struct AwardOp {
   int128_t c = 0;  // kConst: mantissa; kMulConst: the constant's mantissa
   const Column* col = nullptr;
   std::vector<int> kids;
-  uint32_t cond = 0;  // kIf: a leaf node of the plan
+  std::vector<int128_t> up;  // per kid: 10^(scale − kid's scale), to bring it to this scale
+  uint32_t cond = 0;         // kIf: a leaf node of the plan
 };
 
 struct AwardProgram {
@@ -328,6 +329,7 @@ class Plan {
                AwardProgram& out);
   std::optional<int128_t> award_value(const AwardProgram& a, int op, size_t row,
                                       bool* overflow) const;
+  std::optional<int128_t> award_flat(const AwardProgram& a, size_t row, bool* overflow) const;
   uint32_t translate_compare(const Program& p, int32_t idx, const std::shared_ptr<const Bound>& b);
   std::optional<Linear> linear(const Program& p, int32_t idx, bool* missing_column);
   uint32_t num_compare(const Column* col, CmpOp op, const Decimal& c);
@@ -739,6 +741,9 @@ std::optional<AwardProgram> Plan::compile_award(const Program& p, int32_t idx,
   AwardProgram a;
   a.root = award_op(p, idx, b, a);
   if (a.root < 0) return std::nullopt;
+  for (AwardOp& op : a.ops)
+    for (int k : op.kids)
+      op.up.push_back(op.k == AwardOp::kMulConst ? 1 : p10(op.scale - a.ops[static_cast<size_t>(k)].scale));
   return a;
 }
 
@@ -905,11 +910,84 @@ std::optional<int128_t> Plan::award_value(const AwardProgram& a, int i, size_t r
   return std::nullopt;
 }
 
+// award_value for a small program, without recursion: the ops are in
+// postfix order (kids first), so one pass computes each once. Both branches
+// of an if are computed; one that overflows sends the row to the reference
+// like any other overflow (still exact, only slower).
+std::optional<int128_t> Plan::award_flat(const AwardProgram& a, size_t row, bool* overflow) const {
+  constexpr size_t kMax = 24;
+  int128_t val[kMax];
+  bool ok[kMax];
+  size_t n = a.ops.size();
+  for (size_t i = 0; i < n; ++i) {
+    const AwardOp& op = a.ops[i];
+    auto kid = [&](size_t k, int128_t* out) {
+      auto c = static_cast<size_t>(op.kids[k]);
+      if (!ok[c]) return false;
+      if (op.up[k] == 1) {
+        *out = val[c];
+        return true;
+      }
+      if (__builtin_mul_overflow(val[c], op.up[k], out)) {
+        *overflow = true;
+        return false;
+      }
+      return true;
+    };
+    int128_t x = 0, y = 0;
+    ok[i] = true;
+    switch (op.k) {
+      case AwardOp::kConst:
+        val[i] = op.c;
+        break;
+      case AwardOp::kCol:
+        ok[i] = op.col->is_valid(row);
+        val[i] = ok[i] ? static_cast<int128_t>(op.col->ints()[row]) : 0;
+        break;
+      case AwardOp::kNeg:
+      case AwardOp::kAbs:
+        ok[i] = kid(0, &x);
+        val[i] = op.k == AwardOp::kNeg || x < 0 ? -x : x;
+        break;
+      case AwardOp::kAdd:
+      case AwardOp::kSub:
+        ok[i] = kid(0, &x) && kid(1, &y);
+        if (ok[i] && (op.k == AwardOp::kAdd ? __builtin_add_overflow(x, y, &val[i])
+                                            : __builtin_sub_overflow(x, y, &val[i]))) {
+          *overflow = true;
+          ok[i] = false;
+        }
+        break;
+      case AwardOp::kMulConst:
+        ok[i] = kid(0, &x);
+        if (ok[i] && __builtin_mul_overflow(x, op.c, &val[i])) {
+          *overflow = true;
+          ok[i] = false;
+        }
+        break;
+      case AwardOp::kMin:
+      case AwardOp::kMax:
+        for (size_t k = 0; k < op.kids.size() && ok[i]; ++k) {
+          ok[i] = kid(k, &x);
+          if (ok[i] && (k == 0 || (op.k == AwardOp::kMin ? x < val[i] : x > val[i]))) val[i] = x;
+        }
+        break;
+      case AwardOp::kIf: {
+        Tri c = leaf_row(nodes[op.cond], row);
+        ok[i] = c != Tri::kUnknown && kid(c == Tri::kTrue ? 0 : 1, &val[i]);
+        break;
+      }
+    }
+  }
+  auto r = static_cast<size_t>(a.root);
+  return ok[r] ? std::optional<int128_t>(val[r]) : std::nullopt;
+}
+
 int64_t Plan::award(size_t p, size_t row) const {
   if (const_award[p]) return *const_award[p];
   if (const auto& fa = fast_award[p]) {
     bool overflow = false;
-    auto v = award_value(*fa, fa->root, row, &overflow);
+    auto v = fa->ops.size() <= 24 ? award_flat(*fa, row, &overflow) : award_value(*fa, fa->root, row, &overflow);
     if (!overflow) {
       if (!v || *v <= 0) return 0;
       int s = fa->ops[static_cast<size_t>(fa->root)].scale;
@@ -1169,8 +1247,49 @@ const Masks& Plan::eval(uint32_t id, size_t begin, size_t end, const uint64_t* c
       }
       break;
     }
-    case Kind::kLinear:
     case Kind::kRatio:
+      if (n.x.terms.size() == 1 && n.y.terms.size() == 1) {
+        // X / Y cmp C with one column on each side (研发费用 / 营业收入 >= 3%):
+        // the rows needed where both columns have a value, inline; leaf_row
+        // for the rows outside the exact fast range.
+        const auto& tx = n.x.terms[0];
+        const auto& ty = n.y.terms[0];
+        const int64_t* vx = tx.col->ints().data();
+        const int64_t* vy = ty.col->ints().data();
+        const uint64_t* okx = tx.col->valid().words() + w0;
+        const uint64_t* oky = ty.col->valid().words() + w0;
+        for (size_t w = 0; w < words; ++w) {
+          uint64_t todo = need[w];
+          if (!todo) continue;
+          m.t[w] &= ~todo;
+          m.f[w] &= ~todo;
+          uint64_t go = todo & okx[w] & oky[w];  // the others are unknown
+          while (go) {
+            unsigned j = static_cast<unsigned>(std::countr_zero(go));
+            go &= go - 1;
+            size_t row = begin + w * 64 + j;
+            int128_t x = n.x.k0 + tx.mult * static_cast<int128_t>(vx[row]);
+            int128_t y = n.y.k0 + ty.mult * static_cast<int128_t>(vy[row]);
+            if (y == 0) continue;  // division by zero: missing
+            int128_t ay = y < 0 ? -y : y;
+            int128_t ax = x < 0 ? -x : x;
+            Tri t;
+            if (ay < n.y_limit && ax < n.x_limit) {
+              int c = sign128(x * n.mult_x - n.mult_c * y);
+              if (y < 0) c = -c;
+              t = rules::tri_of(rules::cmp_holds(n.cmp, c <=> 0));
+            } else {
+              t = leaf_row(n, row);
+            }
+            if (t == Tri::kTrue) m.t[w] |= uint64_t{1} << j;
+            if (t == Tri::kFalse) m.f[w] |= uint64_t{1} << j;
+          }
+          m.done[w] |= need[w];
+        }
+        break;
+      }
+      [[fallthrough]];
+    case Kind::kLinear:
     case Kind::kGeneric:
       // Row by row, only the rows needed.
       for (size_t w = 0; w < words; ++w) {
