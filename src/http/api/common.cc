@@ -113,6 +113,14 @@ std::optional<bool> bool_query(const Request& req, const std::string& name, bool
   return std::nullopt;
 }
 
+std::optional<Paging> paging_query(const Request& req, Response* error, int64_t max_limit) {
+  auto offset = int_query(req, "offset", 0, 0, 1'000'000'000, error);
+  if (!offset) return std::nullopt;
+  auto limit = int_query(req, "limit", 50, 1, max_limit, error);
+  if (!limit) return std::nullopt;
+  return Paging{static_cast<int>(*offset), static_cast<int>(*limit)};
+}
+
 std::optional<int64_t> int_query(const Request& req, const std::string& name, int64_t def, int64_t min, int64_t max,
                                  Response* error) {
   auto v = req.query_param(name);

@@ -53,5 +53,12 @@ std::optional<bool> bool_query(const Request& req, const std::string& name, bool
 // A query parameter as a non-negative integer in [min, max]; default when absent.
 std::optional<int64_t> int_query(const Request& req, const std::string& name, int64_t def, int64_t min, int64_t max,
                                  Response* error);
+// A list's page: offset (default 0) and limit (default 50, at most max_limit)
+// query parameters; 400 for anything else.
+struct Paging {
+  int offset = 0;
+  int limit = 50;
+};
+std::optional<Paging> paging_query(const Request& req, Response* error, int64_t max_limit = 500);
 
 }  // namespace zhida::http

@@ -298,12 +298,10 @@ std::optional<store::ApplicationQuery> application_list_query(const Request& req
                                                               Response* err) {
   store::ApplicationQuery q;
   if (paged) {
-    auto offset = int_query(req, "offset", 0, 0, 1'000'000'000, err);
-    if (!offset) return std::nullopt;
-    auto limit = int_query(req, "limit", 50, 1, 500, err);
-    if (!limit) return std::nullopt;
-    q.offset = static_cast<int>(*offset);
-    q.limit = static_cast<int>(*limit);
+    auto page = paging_query(req, err);
+    if (!page) return std::nullopt;
+    q.offset = page->offset;
+    q.limit = page->limit;
   }
   std::optional<int64_t> given;
   if (req.query_param("enterprise_id")) {

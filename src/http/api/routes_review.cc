@@ -73,12 +73,10 @@ std::optional<store::ApplicationRow> reviewable(const Request& req, Api& api, Re
 std::optional<store::ApplicationQuery> queue_query(const Request& req, Api& api, bool paged, Response* err) {
   store::ApplicationQuery q;
   if (paged) {
-    auto offset = int_query(req, "offset", 0, 0, 1'000'000'000, err);
-    if (!offset) return std::nullopt;
-    auto limit = int_query(req, "limit", 50, 1, 500, err);
-    if (!limit) return std::nullopt;
-    q.offset = static_cast<int>(*offset);
-    q.limit = static_cast<int>(*limit);
+    auto page = paging_query(req, err);
+    if (!page) return std::nullopt;
+    q.offset = page->offset;
+    q.limit = page->limit;
   }
   if (auto pid = req.query_param("policy_id")) q.policy_id = std::string(pid->substr(0, 64));
   if (auto st = req.query_param("status"); st && !st->empty()) {
