@@ -183,6 +183,7 @@ struct AwardOp {
 struct AwardProgram {
   std::vector<AwardOp> ops;
   int root = -1;
+  bool fits64 = false;  // every constant and scale factor fits an int64
 };
 
 }  // namespace
@@ -329,7 +330,8 @@ class Plan {
                AwardProgram& out);
   std::optional<int128_t> award_value(const AwardProgram& a, int op, size_t row,
                                       bool* overflow) const;
-  std::optional<int128_t> award_flat(const AwardProgram& a, size_t row, bool* overflow) const;
+  template <class T>
+  std::optional<T> award_flat(const AwardProgram& a, size_t row, bool* overflow) const;
   uint32_t translate_compare(const Program& p, int32_t idx, const std::shared_ptr<const Bound>& b);
   std::optional<Linear> linear(const Program& p, int32_t idx, bool* missing_column);
   uint32_t num_compare(const Column* col, CmpOp op, const Decimal& c);
@@ -744,6 +746,9 @@ std::optional<AwardProgram> Plan::compile_award(const Program& p, int32_t idx,
   for (AwardOp& op : a.ops)
     for (int k : op.kids)
       op.up.push_back(op.k == AwardOp::kMulConst ? 1 : p10(op.scale - a.ops[static_cast<size_t>(k)].scale));
+  a.fits64 = std::all_of(a.ops.begin(), a.ops.end(), [](const AwardOp& op) {
+    return fits_int64(op.c) && std::all_of(op.up.begin(), op.up.end(), fits_int64);
+  });
   return a;
 }
 
@@ -912,37 +917,40 @@ std::optional<int128_t> Plan::award_value(const AwardProgram& a, int i, size_t r
 
 // award_value for a small program, without recursion: the ops are in
 // postfix order (kids first), so one pass computes each once. Both branches
-// of an if are computed; one that overflows sends the row to the reference
-// like any other overflow (still exact, only slower).
-std::optional<int128_t> Plan::award_flat(const AwardProgram& a, size_t row, bool* overflow) const {
+// of an if are computed; one that overflows sends the row on (still exact,
+// only slower). T is int64_t (for a program that fits64: the overflow checks
+// are single instructions, and an overflow retries in int128) or int128_t
+// (an overflow goes to the reference).
+template <class T>
+std::optional<T> Plan::award_flat(const AwardProgram& a, size_t row, bool* overflow) const {
   constexpr size_t kMax = 24;
-  int128_t val[kMax];
-  bool ok[kMax];
+  T val[kMax] = {};
+  bool ok[kMax] = {};
   size_t n = a.ops.size();
   for (size_t i = 0; i < n; ++i) {
     const AwardOp& op = a.ops[i];
-    auto kid = [&](size_t k, int128_t* out) {
+    auto kid = [&](size_t k, T* out) {
       auto c = static_cast<size_t>(op.kids[k]);
       if (!ok[c]) return false;
       if (op.up[k] == 1) {
         *out = val[c];
         return true;
       }
-      if (__builtin_mul_overflow(val[c], op.up[k], out)) {
+      if (__builtin_mul_overflow(val[c], static_cast<T>(op.up[k]), out)) {
         *overflow = true;
         return false;
       }
       return true;
     };
-    int128_t x = 0, y = 0;
+    T x = 0, y = 0;
     ok[i] = true;
     switch (op.k) {
       case AwardOp::kConst:
-        val[i] = op.c;
+        val[i] = static_cast<T>(op.c);
         break;
       case AwardOp::kCol:
         ok[i] = op.col->is_valid(row);
-        val[i] = ok[i] ? static_cast<int128_t>(op.col->ints()[row]) : 0;
+        val[i] = ok[i] ? static_cast<T>(op.col->ints()[row]) : 0;
         break;
       case AwardOp::kNeg:
       case AwardOp::kAbs:
@@ -960,7 +968,7 @@ std::optional<int128_t> Plan::award_flat(const AwardProgram& a, size_t row, bool
         break;
       case AwardOp::kMulConst:
         ok[i] = kid(0, &x);
-        if (ok[i] && __builtin_mul_overflow(x, op.c, &val[i])) {
+        if (ok[i] && __builtin_mul_overflow(x, static_cast<T>(op.c), &val[i])) {
           *overflow = true;
           ok[i] = false;
         }
@@ -980,14 +988,24 @@ std::optional<int128_t> Plan::award_flat(const AwardProgram& a, size_t row, bool
     }
   }
   auto r = static_cast<size_t>(a.root);
-  return ok[r] ? std::optional<int128_t>(val[r]) : std::nullopt;
+  return ok[r] ? std::optional<T>(val[r]) : std::nullopt;
 }
 
 int64_t Plan::award(size_t p, size_t row) const {
   if (const_award[p]) return *const_award[p];
   if (const auto& fa = fast_award[p]) {
     bool overflow = false;
-    auto v = fa->ops.size() <= 24 ? award_flat(*fa, row, &overflow) : award_value(*fa, fa->root, row, &overflow);
+    std::optional<int128_t> v;
+    if (fa->ops.size() > 24) {
+      v = award_value(*fa, fa->root, row, &overflow);
+    } else {
+      bool wide = !fa->fits64;  // int64 first; on an overflow, again in int128
+      if (!wide) {
+        v = award_flat<int64_t>(*fa, row, &overflow);
+        wide = std::exchange(overflow, false);
+      }
+      if (wide) v = award_flat<int128_t>(*fa, row, &overflow);
+    }
     if (!overflow) {
       if (!v || *v <= 0) return 0;
       int s = fa->ops[static_cast<size_t>(fa->root)].scale;
@@ -1090,6 +1108,42 @@ inline bool linear_value(const Linear& f, size_t row, int128_t* out) {
   return true;
 }
 
+// The sign of a linear form Σ k·x + k0 over the rows `go` of one word, in
+// doubles: `pos` and `neg` get the rows whose sign is clear beyond the error
+// bound of the double sum (below 1e-15 of the sum of magnitudes; the margin
+// used is 1e-12), the others are left for the exact int128 sum. The same sums,
+// in the same order, as leaf_row. A word with many rows needed is computed
+// whole, so the loop has no branches; `base` is the word's first row.
+template <size_t NT>
+inline void linear_signs(const Node& n, size_t base, size_t cnt, uint64_t go, uint64_t* pos,
+                         uint64_t* neg) {
+  const int64_t* v[NT];
+  double k[NT];
+  for (size_t i = 0; i < NT; ++i) {
+    v[i] = n.lhs.terms[i].col->ints().data() + base;
+    k[i] = n.mult_d[i];
+  }
+  auto sign = [&](size_t j, uint64_t* p, uint64_t* q) {
+    double d = n.k0_d, mag = std::abs(n.k0_d);
+    for (size_t i = 0; i < NT; ++i) {
+      double t = k[i] * static_cast<double>(v[i][j]);
+      d += t;
+      mag += std::abs(t);
+    }
+    double e = mag * 1e-12;
+    *p |= static_cast<uint64_t>(d > e) << j;
+    *q |= static_cast<uint64_t>(d < -e) << j;
+  };
+  uint64_t p = 0, q = 0;
+  if (cnt == 64 && std::popcount(go) >= 16) {
+    for (size_t j = 0; j < 64; ++j) sign(j, &p, &q);
+  } else {
+    for (uint64_t g = go; g; g &= g - 1) sign(static_cast<size_t>(std::countr_zero(g)), &p, &q);
+  }
+  *pos = p & go;
+  *neg = q & go;
+}
+
 }  // namespace
 
 const Masks& Plan::eval(uint32_t id, size_t begin, size_t end, const uint64_t* care,
@@ -1112,6 +1166,22 @@ const Masks& Plan::eval(uint32_t id, size_t begin, size_t end, const uint64_t* c
   }
   if (any == 0) return m;
   auto rowmask = [&](size_t w) { return tail_mask(rows - w * 64); };
+  auto row_by_row = [&] {  // only the rows needed
+    for (size_t w = 0; w < words; ++w) {
+      uint64_t todo = need[w];
+      if (!todo) continue;
+      m.t[w] &= ~todo;
+      m.f[w] &= ~todo;
+      while (todo) {
+        unsigned j = static_cast<unsigned>(std::countr_zero(todo));
+        todo &= todo - 1;
+        Tri t = leaf_row(n, begin + w * 64 + j);
+        if (t == Tri::kTrue) m.t[w] |= uint64_t{1} << j;
+        if (t == Tri::kFalse) m.f[w] |= uint64_t{1} << j;
+      }
+      m.done[w] |= need[w];
+    }
+  };
   switch (n.kind) {
     case Kind::kConst:
       for (size_t w = 0; w < words; ++w) {
@@ -1247,6 +1317,41 @@ const Masks& Plan::eval(uint32_t id, size_t begin, size_t end, const uint64_t* c
       }
       break;
     }
+    case Kind::kLinear: {
+      const size_t nt = n.lhs.terms.size();
+      if (nt == 0 || nt > 3) {
+        row_by_row();
+        break;
+      }
+      // Σ k·x + k0 cmp 0 (营业收入[2024] >= 营业收入[2023] * (1 + 25%)): the
+      // sign in doubles for the word, exact in int128 where it is too close.
+      const bool t_pos = rules::cmp_holds(n.cmp, 1 <=> 0);
+      const bool t_neg = rules::cmp_holds(n.cmp, -1 <=> 0);
+      const bool t_zero = rules::cmp_holds(n.cmp, 0 <=> 0);
+      for (size_t w = 0; w < words; ++w) {
+        uint64_t todo = need[w];
+        if (!todo) continue;
+        uint64_t go = todo;  // the others are unknown: a term is missing
+        for (const auto& tm : n.lhs.terms) go &= tm.col->valid().words()[w0 + w];
+        size_t base = begin + w * 64, cnt = std::min<size_t>(64, rows - w * 64);
+        uint64_t pos = 0, neg = 0, zero = 0;
+        if (nt == 1) linear_signs<1>(n, base, cnt, go, &pos, &neg);
+        if (nt == 2) linear_signs<2>(n, base, cnt, go, &pos, &neg);
+        if (nt == 3) linear_signs<3>(n, base, cnt, go, &pos, &neg);
+        for (uint64_t close = go & ~(pos | neg); close; close &= close - 1) {
+          unsigned j = static_cast<unsigned>(std::countr_zero(close));
+          int128_t v = 0;
+          linear_value(n.lhs, base + j, &v);
+          int sg = sign128(v);
+          (sg > 0 ? pos : sg < 0 ? neg : zero) |= uint64_t{1} << j;
+        }
+        uint64_t t = (t_pos ? pos : 0) | (t_neg ? neg : 0) | (t_zero ? zero : 0);
+        m.t[w] = (m.t[w] & ~todo) | t;
+        m.f[w] = (m.f[w] & ~todo) | (go & ~t);
+        m.done[w] |= todo;
+      }
+      break;
+    }
     case Kind::kRatio:
       if (n.x.terms.size() == 1 && n.y.terms.size() == 1) {
         // X / Y cmp C with one column on each side (研发费用 / 营业收入 >= 3%):
@@ -1288,24 +1393,10 @@ const Masks& Plan::eval(uint32_t id, size_t begin, size_t end, const uint64_t* c
         }
         break;
       }
-      [[fallthrough]];
-    case Kind::kLinear:
+      row_by_row();
+      break;
     case Kind::kGeneric:
-      // Row by row, only the rows needed.
-      for (size_t w = 0; w < words; ++w) {
-        uint64_t todo = need[w];
-        if (!todo) continue;
-        m.t[w] &= ~todo;
-        m.f[w] &= ~todo;
-        while (todo) {
-          unsigned j = static_cast<unsigned>(std::countr_zero(todo));
-          todo &= todo - 1;
-          Tri t = leaf_row(n, begin + w * 64 + j);
-          if (t == Tri::kTrue) m.t[w] |= uint64_t{1} << j;
-          if (t == Tri::kFalse) m.f[w] |= uint64_t{1} << j;
-        }
-        m.done[w] |= need[w];
-      }
+      row_by_row();
       break;
   }
   uint64_t missing = 0;
