@@ -5,6 +5,7 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <bit>
 #include <chrono>
 #include <nlohmann/json.hpp>
 
@@ -137,15 +138,82 @@ struct TextColumns {
 
 }  // namespace
 
+namespace {
+
+// The firms one policy reaches over the whole replica: the engine's verdicts
+// and, for each matching row, the award estimate_award gives.
+struct Reach {
+  match::Engine::Scan scan;                    // match / possible bitmaps; awards_fen by row
+  std::vector<std::optional<Decimal>> awards;  // per entry of scan.awards_fen
+  Tri verdict(size_t row) const {
+    return scan.match.get(row) ? Tri::kTrue : scan.possible.get(row) ? Tri::kUnknown : Tri::kFalse;
+  }
+};
+
+Reach reach(const match::Engine& engine, const portrait::EnterpriseTable& t, const portrait::Policy& p,
+            const rules::EvalContext& ctx) {
+  Reach r{engine.scan(p), {}};
+  r.awards.resize(r.scan.awards_fen.size());
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, r.awards.size(), 1024), [&](const tbb::blocked_range<size_t>& range) {
+    for (size_t i = range.begin(); i < range.end(); ++i) {
+      auto [row, fen] = r.scan.awards_fen[i];
+      // The engine gives the formula's award_of() in fen; the cap per
+      // application is applied here as estimate_award applies it. Where the
+      // fen cannot tell (0: a missing fact or a zero award; INT64_MAX: too
+      // large for it) or the cap needs last year's tax: estimate_award.
+      if (!p.award) {
+        r.awards[i] = Decimal();
+      } else if (fen <= 0 || fen == INT64_MAX || p.tax_capped) {
+        r.awards[i] = estimate_award(p, t.facts(row), t.catalog(), ctx);
+      } else {
+        Decimal a = Decimal::from_parts(fen, 2);
+        if (p.cap_per_application && a > *p.cap_per_application) a = *p.cap_per_application;
+        r.awards[i] = a;
+      }
+    }
+  });
+  return r;
+}
+
+// Calls fn(row, k) for the rows set in `bits` (one word per 64 rows), in
+// order, where k counts the rows of `match` before this one: the row's
+// entry in Reach::awards when it is a match.
+template <typename Words, typename F>
+void for_rows(size_t rows, const portrait::Bitmap& match, Words&& bits, F&& fn) {
+  size_t k = 0;
+  const uint64_t* m = match.words();
+  for (size_t w = 0; w * 64 < rows; ++w) {
+    uint64_t b = bits(w) & (rows - w * 64 >= 64 ? ~uint64_t{0} : (uint64_t{1} << (rows - w * 64)) - 1);
+    while (b) {
+      unsigned j = static_cast<unsigned>(std::countr_zero(b));
+      b &= b - 1;
+      fn(w * 64 + j, k + static_cast<size_t>(std::popcount(m[w] & ((uint64_t{1} << j) - 1))));
+    }
+    k += static_cast<size_t>(std::popcount(m[w]));
+  }
+}
+
+}  // namespace
+
+std::shared_ptr<const match::Engine> Matching::engine(const portrait::EnterpriseTable& t, uint64_t generation,
+                                                      const rules::EvalContext& ctx) const {
+  // The Platform pads the replica after every write, as the engine needs.
+  std::lock_guard lock(engine_mu_);
+  if (!engine_ || engine_generation_ != generation || engine_day_ != ctx.today) {
+    engine_ = std::make_shared<const match::Engine>(t, std::vector<std::shared_ptr<const portrait::Policy>>{}, ctx);
+    engine_generation_ = generation;
+    engine_day_ = ctx.today;
+  }
+  return engine_;
+}
+
 Matching::List Matching::for_policy(const portrait::Policy& p, const Filter& f) const {
   rules::EvalContext ctx{platform_.clock().today()};
-  return platform_.read([&](const portrait::EnterpriseTable& t) {
+  return platform_.read_versioned([&](const portrait::EnterpriseTable& t, uint64_t generation) {
     List out;
-    std::vector<Tri> verdicts(t.rows());
-    tbb::parallel_for(tbb::blocked_range<size_t>(0, t.rows(), 4096), [&](const tbb::blocked_range<size_t>& r) {
-      for (size_t row = r.begin(); row < r.end(); ++row)
-        verdicts[row] = rules::evaluate_condition(*p.rule, t.facts(row), ctx);
-    });
+    Reach r = reach(*engine(t, generation, ctx), t, p, ctx);
+    out.match = r.scan.match_count;
+    out.possible = r.scan.possible_count;
     TextColumns cols(t);
     struct Hit {
       size_t row;
@@ -153,24 +221,28 @@ Matching::List Matching::for_policy(const portrait::Policy& p, const Filter& f) 
       std::optional<Decimal> award;
     };
     std::vector<Hit> hits;
-    for (size_t row = 0; row < t.rows(); ++row) {
-      Tri v = verdicts[row];
-      if (v == Tri::kTrue) ++out.match;
-      if (v == Tri::kUnknown) ++out.possible;
-      bool wanted = f.verdict ? v == *f.verdict : v != Tri::kFalse;
-      if (!wanted) continue;
-      if (!f.street.empty() && TextColumns::text(cols.street, row) != f.street) continue;
-      if (!f.industry.empty() && TextColumns::text(cols.industry, row) != f.industry) continue;
+    const uint64_t* mw = r.scan.match.words();
+    const uint64_t* pw = r.scan.possible.words();
+    auto wanted = [&](size_t w) -> uint64_t {
+      if (!f.verdict) return mw[w] | pw[w];
+      if (*f.verdict == Tri::kTrue) return mw[w];
+      if (*f.verdict == Tri::kUnknown) return pw[w];
+      return ~(mw[w] | pw[w]);
+    };
+    for_rows(t.rows(), r.scan.match, wanted, [&](size_t row, size_t k) {
+      if (!f.street.empty() && TextColumns::text(cols.street, row) != f.street) return;
+      if (!f.industry.empty() && TextColumns::text(cols.industry, row) != f.industry) return;
+      Tri v = r.verdict(row);
       std::optional<Decimal> award;
       if (v == Tri::kTrue) {
-        award = estimate_award(p, t.facts(row), t.catalog(), ctx);
+        award = r.awards[k];
         if (award) out.award_sum = *add(out.award_sum, *award);
         ++out.filtered_match;
-      } else {
+      } else if (v == Tri::kUnknown) {
         ++out.filtered_possible;
       }
       hits.push_back({row, v, award});
-    }
+    });
     out.total = static_cast<int64_t>(hits.size());
     auto by_id = [&](const Hit& a, const Hit& b) { return t.id(a.row) < t.id(b.row); };
     auto by_text = [&](const portrait::Column* c) {
@@ -231,68 +303,57 @@ Matching::Sandbox Matching::sandbox(const portrait::Policy& draft, const portrai
                                     size_t list_limit) const {
   auto t0 = std::chrono::steady_clock::now();
   rules::EvalContext ctx{platform_.clock().today()};
-  Sandbox s = platform_.read([&](const portrait::EnterpriseTable& t) {
+  Sandbox s = platform_.read_versioned([&](const portrait::EnterpriseTable& t, uint64_t generation) {
     Sandbox out;
     TextColumns cols(t);
     out.budget = draft.budget;
     out.compared = published != nullptr;
-    std::vector<Tri> now(t.rows()), before(published ? t.rows() : 0);
-    tbb::parallel_for(tbb::blocked_range<size_t>(0, t.rows(), 4096), [&](const tbb::blocked_range<size_t>& r) {
-      for (size_t row = r.begin(); row < r.end(); ++row) {
-        auto facts = t.facts(row);
-        now[row] = rules::evaluate_condition(*draft.rule, facts, ctx);
-        if (published) before[row] = rules::evaluate_condition(*published->rule, facts, ctx);
-      }
-    });
-    for (size_t row = 0; row < t.rows(); ++row) {
-      Tri v = now[row];
-      if (v != Tri::kFalse) {
-        Decimal award;
-        if (v == Tri::kTrue) {
-          auto a = estimate_award(draft, t.facts(row), t.catalog(), ctx);
-          if (a) award = *a;
-          ++out.match;
-          out.award_sum = *add(out.award_sum, award);
+    auto e = engine(t, generation, ctx);
+    Reach now = reach(*e, t, draft, ctx);
+    out.match = now.scan.match_count;
+    out.possible = now.scan.possible_count;
+    const uint64_t* mw = now.scan.match.words();
+    const uint64_t* pw = now.scan.possible.words();
+    for_rows(t.rows(), now.scan.match, [&](size_t w) { return mw[w] | pw[w]; }, [&](size_t row, size_t k) {
+      bool is_match = now.scan.match.get(row);
+      Decimal award = is_match ? now.awards[k].value_or(Decimal()) : Decimal();
+      if (is_match) out.award_sum = *add(out.award_sum, award);
+      auto bump = [&](std::map<std::string, Bucket>& m, std::string_view key) {
+        Bucket& b = m[key.empty() ? std::string("（未知）") : std::string(key)];
+        if (is_match) {
+          ++b.match;
+          b.award = *add(b.award, award);
         } else {
-          ++out.possible;
+          ++b.possible;
         }
-        auto bump = [&](std::map<std::string, Bucket>& m, const std::string& key) {
-          Bucket& b = m[key.empty() ? "（未知）" : key];
-          if (v == Tri::kTrue) {
-            ++b.match;
-            b.award = *add(b.award, award);
-          } else {
-            ++b.possible;
-          }
-        };
-        bump(out.by_street, std::string(TextColumns::text(cols.street, row)));
-        bump(out.by_industry, std::string(TextColumns::text(cols.industry, row)));
-        bump(out.by_size, std::string(TextColumns::text(cols.size, row)));
-      }
-      if (published && before[row] == Tri::kTrue) {
-        ++out.published_match;
-        auto a = estimate_award(*published, t.facts(row), t.catalog(), ctx);
-        if (a) out.published_award_sum = *add(out.published_award_sum, *a);
-      }
-      if (published) {
-        bool was = before[row] == Tri::kTrue, is = v == Tri::kTrue;
-        if (was == is) continue;
+      };
+      bump(out.by_street, TextColumns::text(cols.street, row));
+      bump(out.by_industry, TextColumns::text(cols.industry, row));
+      bump(out.by_size, TextColumns::text(cols.size, row));
+    });
+    if (!published) return out;
+    Reach before = reach(*e, t, *published, ctx);
+    out.published_match = before.scan.match_count;
+    for (const auto& a : before.awards)
+      if (a) out.published_award_sum = *add(out.published_award_sum, *a);
+    // Firms that match now and did not (gained), and the reverse (lost), in row order.
+    const uint64_t* bw = before.scan.match.words();
+    auto list = [&](std::vector<Item>& firms, int64_t& count, auto bits) {
+      for_rows(t.rows(), now.scan.match, bits, [&](size_t row, size_t) {
+        ++count;
+        if (firms.size() >= list_limit) return;
         Item item;
         item.enterprise_id = t.id(row);
         item.name = TextColumns::text(cols.name, row);
         item.street = TextColumns::text(cols.street, row);
         item.industry = TextColumns::text(cols.industry, row);
         item.size = TextColumns::text(cols.size, row);
-        item.verdict = v;
-        if (is) {
-          if (out.gained_firms.size() < list_limit) out.gained_firms.push_back(std::move(item));
-          ++out.gained;
-        } else {
-          if (out.lost_firms.size() < list_limit) out.lost_firms.push_back(std::move(item));
-          ++out.lost;
-        }
-      }
-    }
+        item.verdict = now.verdict(row);
+        firms.push_back(std::move(item));
+      });
+    };
+    list(out.gained_firms, out.gained, [&](size_t w) { return mw[w] & ~bw[w]; });
+    list(out.lost_firms, out.lost, [&](size_t w) { return bw[w] & ~mw[w]; });
     return out;
   });
   s.elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();

@@ -1,12 +1,18 @@
 // Matching for the platform (C3): what each enterprise can get, which firms
 // a policy reaches, and the sandbox that simulates a draft before it is
 // published. Reads the Platform's replica; answers are exactly those of the
-// rules' reference evaluator (the match layer's engine gives the same).
+// rules' reference evaluator. One enterprise is evaluated with the rules
+// evaluator (it explains itself); a policy over every enterprise (the lists
+// and the sandbox) runs on the match layer's engine, which gives the same
+// verdicts. The engine keeps row bitmaps of the replica between scans and is
+// rebuilt when the replica changes.
 //
 // Thread-safe: all methods are const and take the replica's read lock.
 #pragma once
 
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,6 +20,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "base/decimal.h"
+#include "match/engine.h"
 #include "portrait/policy.h"
 #include "rules/rules.h"
 #include "services/platform/platform.h"
@@ -118,7 +125,15 @@ class Matching {
   static nlohmann::json to_json(const Item& i);
 
  private:
+  // The engine over the replica at `generation` for the day of `ctx`.
+  std::shared_ptr<const match::Engine> engine(const portrait::EnterpriseTable& t, uint64_t generation,
+                                              const rules::EvalContext& ctx) const;
+
   Platform& platform_;
+  mutable std::mutex engine_mu_;  // guards the three below
+  mutable std::shared_ptr<const match::Engine> engine_;
+  mutable uint64_t engine_generation_ = 0;
+  mutable int32_t engine_day_ = 0;
 };
 
 }  // namespace zhida::services

@@ -46,6 +46,7 @@ Status Platform::load_replica() {
   if (!st.ok()) return st;
   table->pad();
   std::unique_lock lock(mu_);
+  ++generation_;
   if (derivation_) derivation_->derive(*table, nullptr, rules::EvalContext{clock_->today()});
   table->optimize();
   table_ = std::move(table);
@@ -73,6 +74,7 @@ void Platform::set_derivation(std::shared_ptr<const Derivation> next, const Deri
   {
     std::lock_guard write(write_mu_);
     std::unique_lock lock(mu_);
+    ++generation_;
     derivation_ = std::move(next);
     if (now) {
       table_->pad();
@@ -124,7 +126,9 @@ Status Platform::edit_catalog(const CatalogEdit& e, Issues* issues) {
     return Status::Ok();
   }));
   std::unique_lock lock(mu_);
+  ++generation_;
   table_->set_catalog(next);
+  table_->pad();
   return Status::Ok();
 }
 
@@ -203,6 +207,7 @@ Result<portrait::ImportReport> Platform::upload_csv(std::string text, const stor
   for (const auto& r : rows) changed.push_back(r.enterprise_id);
   {
     std::unique_lock lock(mu_);
+    ++generation_;
     if (new_attributes) table_->set_catalog(cat);
     portrait::ImportOptions apply;
     apply.declared = table_->catalog_ptr();
@@ -304,6 +309,7 @@ Result<PushReport> Platform::push_facts(const std::vector<FactUpdate>& updates, 
     }));
   {
     std::unique_lock lock(mu_);
+    ++generation_;
     for (const store::FactRow& r : rows) {
       const portrait::Attribute* a = cat->attribute(r.attr_id);
       portrait::FactCell cell;

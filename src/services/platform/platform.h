@@ -131,6 +131,14 @@ class Platform {
     std::shared_lock lock(mu_);
     return fn(static_cast<const portrait::EnterpriseTable&>(*table_));
   }
+  // The same, with the replica's generation: a number that changes with
+  // every write to the replica (a cache built from it stays good while the
+  // generation is the same).
+  template <typename F>
+  auto read_versioned(F&& fn) const {
+    std::shared_lock lock(mu_);
+    return fn(static_cast<const portrait::EnterpriseTable&>(*table_), generation_);
+  }
   size_t enterprise_count() const;
 
   // Replaces the catalog's descriptive fields / adds attributes (data steward).
@@ -195,6 +203,7 @@ class Platform {
   std::shared_ptr<Clock> clock_;
   mutable std::shared_mutex mu_;  // guards table_
   std::unique_ptr<portrait::EnterpriseTable> table_;
+  uint64_t generation_ = 0;  // guarded by mu_: bumped with each write to table_
   mutable std::mutex policies_mu_;
   std::map<std::string, PublishedPolicyPtr> policies_;
   std::mutex listeners_mu_;

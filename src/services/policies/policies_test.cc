@@ -11,6 +11,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <set>
 
 #include "services/accounts/password.h"
 #include "services/demo/install.h"
@@ -468,6 +470,115 @@ TEST_P(PolicyServiceTest, PerPolicyListsFilterSortAndPage) {
   possible.with_missing = true;
   auto maybe = matching_->for_policy(p, possible);
   for (const auto& i : maybe.items) EXPECT_FALSE(i.missing.empty()) << i.enterprise_id;
+}
+
+// The lists and the sandbox run on the match engine; row by row, the rules
+// evaluator and estimate_award must give the same, for every corpus policy
+// (caps per application, tax-capped awards, awards that need a missing fact),
+// and again after facts change (the engine's cached row bitmaps go stale).
+TEST_P(PolicyServiceTest, ListsAndSandboxEqualTheEvaluatorRowByRow) {
+  auto policies = platform_->policies();
+  ASSERT_GE(policies.size(), 30u);
+  rules::EvalContext ctx{platform_->clock().today()};
+  std::vector<const portrait::Policy*> corpus;
+  for (const auto& pp : policies) corpus.push_back(pp->policy.get());
+  // The corpus has no cap per application without a tax cap: the same
+  // policies again, each award capped at 5万.
+  std::vector<portrait::Policy> capped;
+  for (const auto& pp : policies) {
+    capped.push_back(*pp->policy);
+    capped.back().cap_per_application = *Decimal::parse("50000");
+  }
+  auto check = [&](const std::string& when, const std::vector<const portrait::Policy*>& list) {
+    for (size_t i = 0; i < list.size(); ++i) {
+      const portrait::Policy& p = *list[i];
+      const portrait::Policy& other = *list[(i + 1) % list.size()];
+      SCOPED_TRACE(when + " " + p.id);
+      struct Want {
+        rules::Tri verdict;
+        std::optional<Decimal> award;
+      };
+      std::map<int64_t, Want> want;  // not false
+      std::set<int64_t> other_match;
+      int64_t no = 0;
+      platform_->read([&](const portrait::EnterpriseTable& t) {
+        for (size_t row = 0; row < t.rows(); ++row) {
+          auto facts = t.facts(row);
+          rules::Tri v = rules::evaluate_condition(*p.rule, facts, ctx);
+          if (rules::evaluate_condition(*other.rule, facts, ctx) == rules::Tri::kTrue) other_match.insert(t.id(row));
+          if (v == rules::Tri::kFalse) {
+            ++no;
+            continue;
+          }
+          std::optional<Decimal> a;
+          if (v == rules::Tri::kTrue) a = estimate_award(p, facts, t.catalog(), ctx);
+          want[t.id(row)] = {v, a};
+        }
+      });
+      Matching::Filter all;
+      all.limit = 0;
+      Matching::List got = matching_->for_policy(p, all);
+      ASSERT_EQ(got.items.size(), want.size());
+      int64_t match = 0;
+      Decimal sum;
+      for (const auto& item : got.items) {
+        auto it = want.find(item.enterprise_id);
+        ASSERT_NE(it, want.end()) << item.enterprise_id;
+        EXPECT_EQ(item.verdict, it->second.verdict) << item.enterprise_id;
+        EXPECT_EQ(item.award.has_value(), it->second.award.has_value()) << item.enterprise_id;
+        if (item.award && it->second.award) {
+          EXPECT_EQ(*item.award, *it->second.award) << item.enterprise_id;
+        }
+        if (item.verdict == rules::Tri::kTrue) {
+          ++match;
+          sum = *add(sum, it->second.award.value_or(Decimal()));
+        }
+      }
+      EXPECT_EQ(got.match, match);
+      EXPECT_EQ(got.award_sum, sum);
+      Matching::Filter none = all;
+      none.verdict = rules::Tri::kFalse;
+      EXPECT_EQ(matching_->for_policy(p, none).total, no);
+      // The sandbox, against another policy as the published version.
+      Matching::Sandbox s = matching_->sandbox(p, &other, 5);
+      EXPECT_EQ(s.match, match);
+      EXPECT_EQ(s.possible, static_cast<int64_t>(want.size()) - match);
+      EXPECT_EQ(s.award_sum, sum);
+      int64_t gained = 0, lost = 0, street_match = 0;
+      for (const auto& [id, w] : want)
+        if (w.verdict == rules::Tri::kTrue && !other_match.count(id)) ++gained;
+      for (int64_t id : other_match) {
+        auto it = want.find(id);
+        if (it == want.end() || it->second.verdict != rules::Tri::kTrue) ++lost;
+      }
+      for (const auto& [street, b] : s.by_street) street_match += b.match;
+      EXPECT_EQ(s.published_match, static_cast<int64_t>(other_match.size()));
+      EXPECT_EQ(s.gained, gained);
+      EXPECT_EQ(s.lost, lost);
+      EXPECT_EQ(s.gained_firms.size(), static_cast<size_t>(std::min<int64_t>(gained, 5)));
+      for (const auto& f : s.gained_firms) EXPECT_TRUE(want.count(f.enterprise_id) && !other_match.count(f.enterprise_id));
+      EXPECT_EQ(street_match, match);
+    }
+  };
+  check("as installed", corpus);
+  std::vector<const portrait::Policy*> with_caps;
+  for (const auto& p : capped) with_caps.push_back(&p);
+  check("capped", with_caps);
+  // Change facts that the rules read for a spread of firms: the engine must
+  // see the new values.
+  std::vector<FactUpdate> updates;
+  std::vector<int64_t> ids;
+  platform_->read([&](const portrait::EnterpriseTable& t) {
+    for (size_t row = 0; row < t.rows(); row += 37) ids.push_back(t.id(row));
+  });
+  for (size_t k = 0; k < ids.size(); ++k) {
+    updates.push_back({ids[k], "注册地", k % 2 ? std::optional<std::string>("南山区") : std::nullopt, ""});
+    updates.push_back({ids[k], "研发费用[2025]", std::to_string(500000 + 100000 * k), ""});
+  }
+  auto pushed = platform_->push_facts(updates, "test", 0);
+  ASSERT_TRUE(pushed.ok()) << pushed.error().message;
+  ASSERT_EQ(pushed->accepted, updates.size());
+  check("after a push", corpus);
 }
 
 std::string unzip(const std::string& path, const std::string& member) {
