@@ -44,6 +44,17 @@ class Bitmap {
     ++n_;
     if (v) set(n_ - 1);
   }
+  // ORs `other` into this bitmap from bit `base` on, a word at a time
+  // (size() >= base + other.size()).
+  void or_at(size_t base, const Bitmap& other) {
+    size_t shift = base % 64, w0 = base / 64;
+    for (size_t w = 0; w < other.words_.size(); ++w) {
+      uint64_t v = other.words_[w];
+      if (!v) continue;
+      words_[w0 + w] |= v << shift;
+      if (shift && w0 + w + 1 < words_.size()) words_[w0 + w + 1] |= v >> (64 - shift);
+    }
+  }
   size_t count() const {
     size_t c = 0;
     for (uint64_t w : words_) c += static_cast<size_t>(std::popcount(w));

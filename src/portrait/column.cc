@@ -172,8 +172,7 @@ Status Column::append(const Column& other) {
   size_t base = size();
   size_t n = other.size();
   resize(base + n);
-  for (size_t w = 0; w < n; ++w)  // validity, bit by bit (bases need not align)
-    if (other.valid_.get(w)) valid_.set(base + w);
+  valid_.or_at(base, other.valid_);
   switch (kind_) {
     case ColumnKind::kDecimal: {
       if (other.scale_ > scale_) ZHIDA_TRY(rescale(other.scale_));
@@ -190,8 +189,7 @@ Status Column::append(const Column& other) {
       std::copy(other.dates_.begin(), other.dates_.begin() + n, dates_.begin() + base);
       break;
     case ColumnKind::kBool:
-      for (size_t i = 0; i < n; ++i)
-        if (other.bools_.get(i)) bools_.set(base + i);
+      bools_.or_at(base, other.bools_);
       break;
     case ColumnKind::kText: {
       std::vector<uint32_t> map = dict_.merge(other.dict_);

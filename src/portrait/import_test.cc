@@ -162,3 +162,53 @@ TEST(Import, JsonOfTheSameData) {
 
 }  // namespace
 }  // namespace zhida::portrait
+
+namespace zhida::portrait {
+namespace {
+
+// A large file is loaded in ranges whose tables are then appended (bitmaps
+// at an offset that is not a multiple of 64, columns in parallel): the
+// result must hold every cell a one-pass load holds.
+TEST(Import, AppendedRangesEqualOnePass) {
+  std::string header = "id:int,名称:string,地区:enum,资本:money,标志:bool,日期:date,资质:set,面积:number\n";
+  const char* places[] = {"宝安区", "南山区", "福田区"};
+  const char* tags[] = {"高新技术企业", "专精特新", "科技型中小企业"};
+  auto row = [&](int i) {
+    auto maybe = [&](const std::string& v) { return (i * 7 + static_cast<int>(v.size())) % 11 == 0 ? "" : v; };
+    std::string set;
+    for (int k = 0; k < 3; ++k)
+      if ((i >> k) & 1) set += (set.empty() ? "" : "|") + std::string(tags[k]);
+    return std::to_string(i) + "," + maybe("企业" + std::to_string(i)) + "," + maybe(places[i % 3]) + "," +
+           maybe(std::to_string(i * 1000 + 7)) + "," + maybe(i % 5 ? "true" : "false") + "," +
+           maybe("2020-01-" + std::to_string(10 + i % 19)) + "," + (i % 13 ? set : "") + "," +
+           maybe(std::to_string(i % 97) + "." + std::to_string(i % 10)) + "\n";
+  };
+  std::string a = header, b = header, whole = header;
+  for (int i = 1; i <= 1777; ++i) {
+    (i <= 1001 ? a : b) += row(i);
+    whole += row(i);
+  }
+  Loaded la = load(a), lb = load(b, la.table->catalog_ptr()), lw = load(whole);
+  ASSERT_TRUE(la.table->append(std::move(*lb.table)).ok());
+  const EnterpriseTable& got = *la.table;
+  const EnterpriseTable& want = *lw.table;
+  ASSERT_EQ(got.rows(), want.rows());
+  for (const char* name : {"名称", "地区", "资本", "标志", "日期", "面积"}) {
+    for (int64_t id = 1; id <= 1777; ++id) {
+      rules::Value x = get(got, id, name), y = get(want, id, name);
+      ASSERT_EQ(x.kind, y.kind) << name << " " << id;
+      EXPECT_EQ(x.boolean, y.boolean) << name << " " << id;
+      EXPECT_EQ(x.date, y.date) << name << " " << id;
+      EXPECT_EQ(x.number, y.number) << name << " " << id;
+      EXPECT_EQ(x.text, y.text) << name << " " << id;
+    }
+  }
+  rules::AttrRef set_g{got.catalog().attribute("资质")->id, 0}, set_w{want.catalog().attribute("资质")->id, 0};
+  for (int64_t id = 1; id <= 1777; ++id)
+    for (const char* t : tags)
+      EXPECT_EQ(got.facts(*got.row_of(id)).set_contains(set_g, t), want.facts(*want.row_of(id)).set_contains(set_w, t))
+          << id << " " << t;
+}
+
+}  // namespace
+}  // namespace zhida::portrait

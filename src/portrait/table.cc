@@ -1,6 +1,7 @@
 #include "portrait/table.h"
 
 #include <fmt/format.h>
+#include <tbb/parallel_for.h>
 
 #include <algorithm>
 
@@ -11,6 +12,7 @@ EnterpriseTable::EnterpriseTable(std::shared_ptr<const Catalog> catalog)
 
 std::optional<uint32_t> EnterpriseTable::row_of(int64_t id) const {
   if (ids_ascending_) {
+    if (ids_.empty() || id > ids_.back()) return std::nullopt;  // a load appending in id order
     auto it = std::lower_bound(ids_.begin(), ids_.end(), id);
     if (it == ids_.end() || *it != id) return std::nullopt;
     return static_cast<uint32_t>(it - ids_.begin());
@@ -108,12 +110,19 @@ Status EnterpriseTable::append(EnterpriseTable&& other) {
   pad();
   other.pad();
   size_t base = ids_.size();
-  for (auto& oc : other.columns_) {
-    Column& c = ensure_column(oc->ref());
+  // Columns are independent: appended in parallel, each other column freed
+  // as soon as it is copied (the peak is one table plus a column per thread).
+  std::vector<Column*> into;
+  into.reserve(other.columns_.size());
+  for (auto& oc : other.columns_) into.push_back(&ensure_column(oc->ref()));
+  std::vector<Status> done(into.size(), Status::Ok());
+  tbb::parallel_for(size_t{0}, into.size(), [&](size_t i) {
+    Column& c = *into[i];
     if (c.size() < base) c.resize(base);
-    ZHIDA_TRY(c.append(*oc));
-    oc.reset();  // free as we go: the peak is one table plus one column
-  }
+    done[i] = c.append(*other.columns_[i]);
+    other.columns_[i].reset();
+  });
+  for (const Status& st : done) ZHIDA_TRY(st);
   for (int64_t id : other.ids_) {
     if (!ascending) {
       if (ids_ascending_) {
