@@ -12,6 +12,7 @@
 #include <set>
 
 #include "http/api/testing/api_fixture.h"
+#include "http/api/testing/xlsx_reading.h"
 #include "http/api/testing/authz_matrix.h"
 #include "services/accounts/password.h"
 #include "services/demo/corpus.h"
@@ -88,30 +89,6 @@ json draft_policy() {
     "window": {"start": "2026-11-01", "end": "2026-12-31"},
     "budget": "5000万"
   })J");
-}
-
-std::string unzip(const std::string& bytes, const std::string& member) {
-  char name[] = "/tmp/zhida-xlsx-XXXXXX";
-  int fd = mkstemp(name);
-  if (fd < 0) return "";
-  close(fd);
-  std::ofstream(name, std::ios::binary) << bytes;
-  std::string cmd = std::string("unzip -p '") + name + "' '" + member + "' 2>/dev/null";
-  FILE* f = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[65536];
-  size_t n;
-  while (f && (n = fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
-  if (f) pclose(f);
-  std::remove(name);
-  return out;
-}
-
-// Rows of sheet1.xml: <row r="N" …>.
-int count_rows(const std::string& xml) {
-  int n = 0;
-  for (size_t at = 0; (at = xml.find("<row ", at)) != std::string::npos; ++at) ++n;
-  return n;
 }
 
 class PoliciesApi : public ApiFixture {
@@ -743,9 +720,9 @@ TEST_P(PoliciesApi, MatchListAsExcel) {
   EXPECT_NE(disposition.find("filename*=UTF-8''"), std::string::npos);
   EXPECT_NE(disposition.find("20261127.xlsx"), std::string::npos);
   ASSERT_EQ(x.body.substr(0, 2), "PK");
-  std::string sheet = unzip(x.body, "xl/worksheets/sheet1.xml");
+  std::string sheet = xlsx_member(x.body, "xl/worksheets/sheet1.xml");
   ASSERT_FALSE(sheet.empty());
-  std::string text = sheet + unzip(x.body, "xl/sharedStrings.xml");
+  std::string text = sheet + xlsx_member(x.body, "xl/sharedStrings.xml");
   // Title, time, filter, summary, header, one row per firm, total.
   EXPECT_EQ(count_rows(sheet), 5 + static_cast<int>(list.json["items"].size()) + 1);
   EXPECT_NE(text.find(list.json["policy_name"].get<std::string>()), std::string::npos);
@@ -758,7 +735,7 @@ TEST_P(PoliciesApi, MatchListAsExcel) {
     EXPECT_NE(text.find(i["name"].get<std::string>()), std::string::npos);
   EXPECT_NE(sheet.find("ySplit=\"5\""), std::string::npos) << "the header row is frozen";
   EXPECT_NE(sheet.find("<cols>"), std::string::npos) << "column widths";
-  EXPECT_NE(unzip(x.body, "xl/styles.xml").find("#,##0.00"), std::string::npos);
+  EXPECT_NE(xlsx_member(x.body, "xl/styles.xml").find("#,##0.00"), std::string::npos);
   // The export is on the audit trail with the firms it carried.
   Status st = platform().db().transaction(
       [&](store::Tx& tx) -> Status {

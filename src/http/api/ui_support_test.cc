@@ -13,6 +13,7 @@
 #include <set>
 
 #include "http/api/testing/api_fixture.h"
+#include "http/api/testing/xlsx_reading.h"
 #include "http/url.h"
 #include "services/demo/history.h"
 #include "store/audit_store.h"
@@ -21,29 +22,6 @@ namespace zhida::http::testing {
 namespace {
 
 using nlohmann::json;
-
-std::string unzip(const std::string& bytes, const std::string& member) {
-  char name[] = "/tmp/zhida-xlsx-XXXXXX";
-  int fd = mkstemp(name);
-  if (fd < 0) return "";
-  close(fd);
-  std::ofstream(name, std::ios::binary) << bytes;
-  std::string cmd = std::string("unzip -p '") + name + "' '" + member + "' 2>/dev/null";
-  FILE* f = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[65536];
-  size_t n;
-  while (f && (n = fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
-  if (f) pclose(f);
-  std::remove(name);
-  return out;
-}
-
-int count_rows(const std::string& xml) {
-  int n = 0;
-  for (size_t at = 0; (at = xml.find("<row ", at)) != std::string::npos; ++at) ++n;
-  return n;
-}
 
 // An export as the tests read it: the sheet's XML with its strings, and the
 // number of data rows (title, 3 notes, header and an optional total off).
@@ -65,9 +43,9 @@ class UiSupportApi : public ApiFixture {
     EXPECT_NE(disposition.find("attachment"), std::string::npos);
     EXPECT_NE(disposition.find("20261127.xlsx"), std::string::npos) << disposition;
     EXPECT_EQ(x.body.substr(0, 2), "PK");
-    std::string sheet = unzip(x.body, "xl/worksheets/sheet1.xml");
+    std::string sheet = xlsx_member(x.body, "xl/worksheets/sheet1.xml");
     EXPECT_FALSE(sheet.empty()) << path;
-    return {sheet + unzip(x.body, "xl/sharedStrings.xml"), count_rows(sheet) - 5 - (total_row ? 1 : 0)};
+    return {sheet + xlsx_member(x.body, "xl/sharedStrings.xml"), count_rows(sheet) - 5 - (total_row ? 1 : 0)};
   }
 
   // The last data.export audit entry.
