@@ -60,5 +60,14 @@ struct Paging {
   int limit = 50;
 };
 std::optional<Paging> paging_query(const Request& req, Response* error, int64_t max_limit = 500);
+// The same, written into a query's offset and limit; false (with *error) for a bad page.
+template <typename Query>
+bool page_into(const Request& req, Query& q, Response* error) {
+  auto page = paging_query(req, error);
+  if (!page) return false;
+  q.offset = page->offset;
+  q.limit = page->limit;
+  return true;
+}
 
 }  // namespace zhida::http

@@ -297,12 +297,7 @@ namespace {
 std::optional<store::ApplicationQuery> application_list_query(const Request& req, bool paged,
                                                               Response* err) {
   store::ApplicationQuery q;
-  if (paged) {
-    auto page = paging_query(req, err);
-    if (!page) return std::nullopt;
-    q.offset = page->offset;
-    q.limit = page->limit;
-  }
+  if (paged && !page_into(req, q, err)) return std::nullopt;
   std::optional<int64_t> given;
   if (req.query_param("enterprise_id")) {
     given = optional_id_query(req, "enterprise_id", err);

@@ -72,12 +72,7 @@ std::optional<store::ApplicationRow> reviewable(const Request& req, Api& api, Re
 // export takes every row).
 std::optional<store::ApplicationQuery> queue_query(const Request& req, Api& api, bool paged, Response* err) {
   store::ApplicationQuery q;
-  if (paged) {
-    auto page = paging_query(req, err);
-    if (!page) return std::nullopt;
-    q.offset = page->offset;
-    q.limit = page->limit;
-  }
+  if (paged && !page_into(req, q, err)) return std::nullopt;
   if (auto pid = req.query_param("policy_id")) q.policy_id = std::string(pid->substr(0, 64));
   if (auto st = req.query_param("status"); st && !st->empty()) {
     if (*st != "submitted" && *st != "in_review") {
