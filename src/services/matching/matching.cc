@@ -136,10 +136,6 @@ struct TextColumns {
   }
 };
 
-}  // namespace
-
-namespace {
-
 // The firms one policy reaches over the whole replica: the engine's verdicts
 // and, for each matching row, the award estimate_award gives.
 struct Reach {
